@@ -1,0 +1,178 @@
+import type { Attempt } from './result.ts';
+
+/** Stable error codes: scripts and users branch on these, never on messages. */
+export type CascadeErrorCode =
+  | 'CONFIG_INVALID'
+  | 'PROVIDER_ERROR'
+  | 'CASCADE_EXHAUSTED'
+  | 'BUDGET_EXCEEDED'
+  | 'ABORTED'
+  | 'NO_TIER_AVAILABLE';
+
+// A registry-wide symbol, so checks work across duplicate copies of this package (instanceof does not).
+const MARKER = Symbol.for('llm-cascade.error');
+
+function hasCode(value: unknown, code?: CascadeErrorCode): value is CascadeError {
+  if (typeof value !== 'object' || value === null) return false;
+  const marked = (value as { [MARKER]?: unknown })[MARKER] === true;
+  return marked && (code === undefined || (value as { code?: unknown }).code === code);
+}
+
+export interface CascadeErrorOptions {
+  readonly cause?: unknown;
+}
+
+/** Base of every error llm-cascade throws. `code` is stable; `cause` keeps the original error. */
+export class CascadeError extends Error {
+  readonly code: CascadeErrorCode;
+
+  constructor(code: CascadeErrorCode, message: string, options: CascadeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = 'CascadeError';
+    Object.defineProperty(this, MARKER, { value: true });
+  }
+
+  static isInstance(value: unknown): value is CascadeError {
+    return hasCode(value);
+  }
+
+  /** Converts an unknown throw into a CascadeError, keeping the original as `cause`. */
+  static from(value: unknown, code: CascadeErrorCode = 'PROVIDER_ERROR'): CascadeError {
+    if (hasCode(value)) return value;
+    const message = value instanceof Error ? value.message : String(value);
+    return new CascadeError(code, message, { cause: value });
+  }
+}
+
+/** Invalid configuration, raised when the cascade is built. `field` names the offending option path. */
+export class ConfigError extends CascadeError {
+  readonly field: string;
+
+  constructor(field: string, message: string, options: CascadeErrorOptions = {}) {
+    super('CONFIG_INVALID', `${field}: ${message}`, options);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+
+  static override isInstance(value: unknown): value is ConfigError {
+    return hasCode(value, 'CONFIG_INVALID');
+  }
+}
+
+/** How a provider failure is classified; decides retry behaviour and is reported in traces. */
+export type ProviderErrorKind =
+  | 'rate-limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'bad-request'
+  | 'auth'
+  | 'not-found'
+  | 'conflict'
+  | 'malformed-response'
+  | 'unknown';
+
+export interface ProviderErrorOptions extends CascadeErrorOptions {
+  readonly kind: ProviderErrorKind;
+  readonly retryable: boolean;
+  readonly status?: number;
+  /** Parsed from Retry-After / retry-after-ms; the engine waits at least this long before retrying. */
+  readonly retryAfterMs?: number;
+  readonly providerId?: string;
+  readonly model?: string;
+}
+
+/** A failed provider call, already classified by the provider. */
+export class ProviderError extends CascadeError {
+  readonly kind: ProviderErrorKind;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly providerId: string | undefined;
+  readonly model: string | undefined;
+
+  constructor(message: string, options: ProviderErrorOptions) {
+    super('PROVIDER_ERROR', message, options);
+    this.name = 'ProviderError';
+    this.kind = options.kind;
+    this.retryable = options.retryable;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.providerId = options.providerId;
+    this.model = options.model;
+  }
+
+  static override isInstance(value: unknown): value is ProviderError {
+    return hasCode(value, 'PROVIDER_ERROR');
+  }
+}
+
+/** Every tier failed. `attempts` holds everything the models produced, in order. */
+export class CascadeExhaustedError extends CascadeError {
+  readonly attempts: readonly Attempt[];
+
+  constructor(message: string, attempts: readonly Attempt[], options: CascadeErrorOptions = {}) {
+    super('CASCADE_EXHAUSTED', message, options);
+    this.name = 'CascadeExhaustedError';
+    this.attempts = attempts;
+  }
+
+  static override isInstance(value: unknown): value is CascadeExhaustedError {
+    return hasCode(value, 'CASCADE_EXHAUSTED');
+  }
+}
+
+/** The next call's estimated cost exceeded what was left of the run's budget. */
+export class BudgetExceededError extends CascadeError {
+  readonly attempts: readonly Attempt[];
+  readonly budgetUsd: number;
+  readonly spentUsd: number;
+
+  constructor(message: string, options: { attempts: readonly Attempt[]; budgetUsd: number; spentUsd: number }) {
+    super('BUDGET_EXCEEDED', message);
+    this.name = 'BudgetExceededError';
+    this.attempts = options.attempts;
+    this.budgetUsd = options.budgetUsd;
+    this.spentUsd = options.spentUsd;
+  }
+
+  static override isInstance(value: unknown): value is BudgetExceededError {
+    return hasCode(value, 'BUDGET_EXCEEDED');
+  }
+}
+
+/** The caller's signal fired. `attempts` holds what was done before. */
+export class AbortError extends CascadeError {
+  readonly attempts: readonly Attempt[];
+
+  constructor(message: string, options: CascadeErrorOptions & { attempts?: readonly Attempt[] } = {}) {
+    super('ABORTED', message, options);
+    this.name = 'AbortError';
+    this.attempts = options.attempts ?? [];
+  }
+
+  static override isInstance(value: unknown): value is AbortError {
+    return hasCode(value, 'ABORTED');
+  }
+}
+
+/** No tier could take the request (data policy, open circuits, quality floor above the ladder). */
+export class NoTierAvailableError extends CascadeError {
+  readonly attempts: readonly Attempt[];
+  readonly skipped: readonly { readonly tier: string; readonly reason: string }[];
+
+  constructor(
+    message: string,
+    options: { attempts: readonly Attempt[]; skipped: readonly { tier: string; reason: string }[] },
+  ) {
+    super('NO_TIER_AVAILABLE', message);
+    this.name = 'NoTierAvailableError';
+    this.attempts = options.attempts;
+    this.skipped = options.skipped;
+  }
+
+  static override isInstance(value: unknown): value is NoTierAvailableError {
+    return hasCode(value, 'NO_TIER_AVAILABLE');
+  }
+}

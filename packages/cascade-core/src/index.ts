@@ -1,0 +1,65 @@
+export { DEFAULT_REFUSAL_PHRASES, builtinGates, finishReasonGate, minOutputTokensGate, nonEmptyGate, refusalGate } from './builtin-gates.ts';
+export type {
+  Candidate,
+  CascadeRequest,
+  FinishReason,
+  Gate,
+  GateContext,
+  GateRequirements,
+  GateResult,
+  GateStatus,
+  GateValue,
+  GenerateOptions,
+  Generation,
+  JsonSchema,
+  Message,
+  MessageRole,
+  Price,
+  Provider,
+  ProviderCapabilities,
+  ProviderRequest,
+  RequestMetadata,
+  ResponseFormat,
+  SpecificationVersion,
+  TierInfo,
+  TokenLogprob,
+  TopLogprob,
+  Usage,
+} from './contracts.ts';
+export { SPECIFICATION_VERSION } from './contracts.ts';
+export type { Cascade } from './engine.ts';
+export { createCascade, DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './engine.ts';
+export type { CascadeErrorCode, CascadeErrorOptions, ProviderErrorKind, ProviderErrorOptions } from './errors.ts';
+export {
+  AbortError,
+  BudgetExceededError,
+  CascadeError,
+  CascadeExhaustedError,
+  ConfigError,
+  NoTierAvailableError,
+  ProviderError,
+} from './errors.ts';
+export type {
+  BuiltinGateOptions,
+  CascadeEvent,
+  CascadeOptions,
+  ExhaustedBehaviour,
+  RetryOptions,
+  Router,
+  RunManyOptions,
+  RunManyProgress,
+  RunOptions,
+  TierConfig,
+} from './options.ts';
+export { addUsage, costOf, estimateInputTokens } from './pricing.ts';
+export type {
+  Attempt,
+  AttemptKind,
+  AttemptOutcome,
+  BatchItem,
+  CascadeResult,
+  GateRecord,
+  RunOutcome,
+  TopTierCost,
+} from './result.ts';
+export { ATTR, SPAN } from './tracing.ts';

@@ -1,0 +1,140 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
+import type { CascadeError } from './errors.ts';
+import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
+
+/** One rung of the ladder. Tiers are listed cheapest first. */
+export interface TierConfig {
+  /** Unique within the cascade; names spans, events and reports. */
+  readonly name: string;
+  readonly provider: Provider;
+  readonly model: string;
+  /** USD per million tokens. Defaults to the provider's published price for the model, if it knows one. */
+  readonly price?: Price;
+  /** Per provider call, in milliseconds. Default 60,000. */
+  readonly timeoutMs?: number;
+  /** Retries of a retryable provider error (429, 5xx, timeout, connection) before escalating. Default 2. */
+  readonly retries?: number;
+  /** Repairs: the same tier asked again with a failed gate's feedback. Default 1. */
+  readonly repairs?: number;
+  /** Concurrent provider calls to this tier, across all runs of the cascade. Default 64. */
+  readonly maxConcurrency?: number;
+  /** Gates for this tier; replaces the cascade's `gates` (built-in soft-failure gates still run first). */
+  readonly gates?: readonly Gate[];
+  /** Output cap sent to the provider when the request sets none; also the budget estimate's output size. */
+  readonly maxOutputTokens?: number;
+  /** Data classes this tier may receive; a request whose `metadata.dataClass` is not listed skips it. */
+  readonly dataClasses?: readonly string[];
+}
+
+/** Options of the built-in soft-failure gates; `false` turns one off. */
+export interface BuiltinGateOptions {
+  /** Fails an empty or whitespace-only answer. Default on. */
+  readonly nonEmpty?: boolean;
+  /** Fails a `length` or `content_filter` finish. Default on. */
+  readonly finishReason?: boolean;
+  /** Fails a refusal: the provider's refusal field, or an answer opening with one of the phrasings. */
+  readonly refusal?: boolean | { readonly phrases?: readonly string[] };
+  /** Fails an answer with fewer output tokens than this. Default 1. */
+  readonly minOutputTokens?: number | false;
+}
+
+export interface RetryOptions {
+  /** First backoff delay. Default 250 ms; doubles each retry, with full jitter. */
+  readonly baseDelayMs?: number;
+  /** Cap on one backoff delay. Default 8,000 ms. */
+  readonly maxDelayMs?: number;
+  /** A Retry-After longer than this escalates at once instead of waiting. Default 30,000 ms. */
+  readonly maxRetryAfterMs?: number;
+}
+
+export type ExhaustedBehaviour = 'throw' | 'best';
+
+/** Chooses a start tier for a request (name or index); it can only raise the quality floor. */
+export type Router = (request: CascadeRequest) => string | number | undefined;
+
+export interface CascadeOptions {
+  /** Names the cascade in traces and reports. Default `cascade`. */
+  readonly name?: string;
+  /** Cheapest first. At least one. */
+  readonly tiers: readonly TierConfig[];
+  /** Gates run in order at every tier without gates of its own, after the built-in soft-failure gates. */
+  readonly gates?: readonly Gate[];
+  readonly builtinGates?: BuiltinGateOptions | false;
+  /** Reject at build time a gate whose requirement (logprobs) a tier cannot meet, instead of skipping it. */
+  readonly strict?: boolean;
+  /** When every tier fails: throw `CascadeExhaustedError` (default) or return the best attempt, not accepted. */
+  readonly onExhausted?: ExhaustedBehaviour;
+  /** Default per-run budget in USD; `run()` may override it. */
+  readonly budgetUsd?: number;
+  /** When the budget stops the run: throw `BudgetExceededError` (default) or return the best so far. */
+  readonly onBudgetExceeded?: ExhaustedBehaviour;
+  readonly retry?: RetryOptions;
+  readonly router?: Router;
+  /** Record prompt and completion text on spans. Off by default: text may hold personal data. */
+  readonly recordContent?: boolean;
+  /** Receives every step of every run; a throwing listener is ignored, never fails the run. */
+  readonly onEvent?: (event: CascadeEvent) => void;
+  /** Tracer to use; by default one is fetched from the global provider at each run. */
+  readonly tracer?: Tracer;
+  /** The message a repair appends after the model's answer. Receives the failed gate's feedback. */
+  readonly repairPrompt?: (feedback: string, gate: string) => string;
+  /** Upper-bound estimate of a request's input tokens, for the budget check. Default: UTF-8 bytes / 3. */
+  readonly estimateInputTokens?: (messages: readonly Message[]) => number;
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** Quality floor: the lowest tier (name or index) this request may start at. */
+  readonly minTier?: string | number;
+  readonly budgetUsd?: number;
+  /** Merged over the request's metadata. */
+  readonly metadata?: RequestMetadata;
+}
+
+export interface RunManyProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+export interface RunManyOptions extends Omit<RunOptions, 'metadata'> {
+  /** Requests in flight at once. Default 16. The tiers' own limits still apply. */
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: RunManyProgress) => void;
+  /** Called as each item settles, in completion order. */
+  readonly onItem?: (item: import('./result.ts').BatchItem) => void;
+}
+
+interface EventBase {
+  readonly runId: string;
+  readonly requestId: string | undefined;
+}
+
+export type CascadeEvent =
+  | (EventBase & { readonly type: 'run-start'; readonly startTier: string })
+  | (EventBase & { readonly type: 'tier-skipped'; readonly tier: string; readonly reason: string })
+  | (EventBase & {
+      readonly type: 'attempt-start';
+      readonly tier: string;
+      readonly index: number;
+      readonly kind: AttemptKind;
+    })
+  | (EventBase & { readonly type: 'gate'; readonly tier: string; readonly attempt: number; readonly gate: GateRecord })
+  | (EventBase & { readonly type: 'attempt-end'; readonly attempt: Attempt })
+  | (EventBase & {
+      readonly type: 'retry';
+      readonly tier: string;
+      readonly delayMs: number;
+      readonly error: CascadeError;
+    })
+  | (EventBase & { readonly type: 'repair'; readonly tier: string; readonly gate: string })
+  | (EventBase & {
+      readonly type: 'escalation';
+      readonly from: string;
+      readonly to: string | undefined;
+      readonly reason: string;
+    })
+  | (EventBase & { readonly type: 'budget'; readonly tier: string; readonly estimatedUsd: number; readonly leftUsd: number })
+  | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
+  | (EventBase & { readonly type: 'run-end'; readonly result: CascadeResult | undefined; readonly error?: CascadeError });

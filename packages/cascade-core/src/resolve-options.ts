@@ -1,0 +1,259 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { builtinGates } from './builtin-gates.ts';
+import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
+import { SPECIFICATION_VERSION } from './contracts.ts';
+import { ConfigError } from './errors.ts';
+import type { CascadeOptions, TierConfig } from './options.ts';
+import { type ResolvedRetryOptions, resolveRetry } from './retry.ts';
+
+export interface ResolvedTier {
+  readonly name: string;
+  readonly index: number;
+  readonly provider: Provider;
+  readonly model: string;
+  readonly price: Price;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly repairs: number;
+  readonly limit: LimitFunction;
+  readonly gates: readonly Gate[];
+  /** Gates this tier cannot serve, with the reason they are reported `skipped`. */
+  readonly skippedGates: ReadonlyMap<Gate, string>;
+  readonly samples: number;
+  readonly wantsLogprobs: boolean;
+  /** Set when a gate decides when enough samples are drawn. */
+  readonly samplingGate: Gate | undefined;
+  readonly responseFormat: ResponseFormat | undefined;
+  readonly maxOutputTokens: number | undefined;
+  readonly dataClasses: ReadonlySet<string> | undefined;
+  readonly info: TierInfo;
+}
+
+export interface ResolvedCascade {
+  readonly name: string;
+  readonly tiers: readonly ResolvedTier[];
+  readonly retry: ResolvedRetryOptions;
+  readonly options: CascadeOptions;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_REPAIRS = 1;
+const DEFAULT_MAX_CONCURRENCY = 64;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkNumber(
+  field: string,
+  value: unknown,
+  rule: { integer?: boolean; min: number; exclusiveMin?: boolean; allowInfinity?: boolean },
+): void {
+  if (value === undefined) return;
+  const isNumber = typeof value === 'number' && !Number.isNaN(value);
+  const finiteOk = isNumber && (Number.isFinite(value) || (rule.allowInfinity === true && value === Infinity));
+  if (!finiteOk) throw new ConfigError(field, `must be a finite number, got ${describe(value)}`);
+  if (rule.integer === true && Number.isFinite(value) && !Number.isInteger(value)) {
+    throw new ConfigError(field, `must be a whole number, got ${value}`);
+  }
+  const below = rule.exclusiveMin === true ? value <= rule.min : value < rule.min;
+  if (below) {
+    throw new ConfigError(field, `must be ${rule.exclusiveMin === true ? 'greater than' : 'at least'} ${rule.min}, got ${value}`);
+  }
+}
+
+function checkFunction(field: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ConfigError(field, `must be a function, got ${describe(value)}`);
+  }
+}
+
+function checkOneOf(field: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new ConfigError(field, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got ${describe(value)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function checkPrice(field: string, price: unknown): Price {
+  if (!isRecord(price)) throw new ConfigError(field, `must be an object with inputPerMTok and outputPerMTok, got ${describe(price)}`);
+  for (const key of ['inputPerMTok', 'outputPerMTok'] as const) {
+    if (price[key] === undefined) throw new ConfigError(`${field}.${key}`, 'is required (USD per million tokens)');
+    checkNumber(`${field}.${key}`, price[key], { min: 0 });
+  }
+  checkNumber(`${field}.cachedInputPerMTok`, price.cachedInputPerMTok, { min: 0 });
+  checkNumber(`${field}.cacheWritePerMTok`, price.cacheWritePerMTok, { min: 0 });
+  return price as unknown as Price;
+}
+
+function checkGates(field: string, gates: unknown): readonly Gate[] {
+  if (gates === undefined) return [];
+  if (!Array.isArray(gates)) throw new ConfigError(field, `must be an array of gates, got ${describe(gates)}`);
+  const names = new Set<string>();
+  gates.forEach((gate: unknown, i) => {
+    const gateField = `${field}[${i}]`;
+    if (!isRecord(gate)) throw new ConfigError(gateField, `must be a gate object, got ${describe(gate)}`);
+    if (typeof gate.name !== 'string' || gate.name.length === 0) {
+      throw new ConfigError(`${gateField}.name`, 'must be a non-empty string');
+    }
+    if (typeof gate.evaluate !== 'function') throw new ConfigError(`${gateField}.evaluate`, 'must be a function');
+    if (names.has(gate.name)) {
+      throw new ConfigError(`${gateField}.name`, `duplicates gate '${gate.name}'; names identify gates in reports`);
+    }
+    names.add(gate.name);
+    const requires = gate.requires;
+    if (requires !== undefined) {
+      if (!isRecord(requires)) throw new ConfigError(`${gateField}.requires`, 'must be an object');
+      checkNumber(`${gateField}.requires.samples`, requires.samples, { integer: true, min: 1 });
+    }
+  });
+  return gates as Gate[];
+}
+
+function checkProvider(field: string, provider: unknown): Provider {
+  if (!isRecord(provider)) throw new ConfigError(field, `must be a provider object, got ${describe(provider)}`);
+  if (provider.specificationVersion !== SPECIFICATION_VERSION) {
+    throw new ConfigError(
+      `${field}.specificationVersion`,
+      `must be '${SPECIFICATION_VERSION}', got ${describe(provider.specificationVersion)}; the provider was built for another version of @llm-cascade/core`,
+    );
+  }
+  if (typeof provider.generate !== 'function') throw new ConfigError(`${field}.generate`, 'must be a function');
+  if (typeof provider.id !== 'string' || provider.id.length === 0) {
+    throw new ConfigError(`${field}.id`, 'must be a non-empty string');
+  }
+  if (!isRecord(provider.capabilities)) throw new ConfigError(`${field}.capabilities`, 'must be an object');
+  return provider as unknown as Provider;
+}
+
+function resolveTier(
+  tier: TierConfig,
+  index: number,
+  options: CascadeOptions,
+  sharedGates: readonly Gate[],
+  builtins: readonly Gate[],
+): ResolvedTier {
+  const field = `tiers[${index}]`;
+  if (!isRecord(tier)) throw new ConfigError(field, `must be a tier object, got ${describe(tier)}`);
+  if (typeof tier.name !== 'string' || tier.name.length === 0) throw new ConfigError(`${field}.name`, 'must be a non-empty string');
+  const provider = checkProvider(`${field}.provider`, tier.provider);
+  if (typeof tier.model !== 'string' || tier.model.length === 0) throw new ConfigError(`${field}.model`, 'must be a non-empty string');
+
+  const price = tier.price ?? provider.priceFor?.(tier.model);
+  if (price === undefined) {
+    throw new ConfigError(
+      `${field}.price`,
+      `is required: provider '${provider.id}' publishes no price for model '${tier.model}'`,
+    );
+  }
+  checkPrice(`${field}.price`, price);
+  checkNumber(`${field}.timeoutMs`, tier.timeoutMs, { min: 0, exclusiveMin: true });
+  checkNumber(`${field}.retries`, tier.retries, { integer: true, min: 0 });
+  checkNumber(`${field}.repairs`, tier.repairs, { integer: true, min: 0 });
+  checkNumber(`${field}.maxConcurrency`, tier.maxConcurrency, { integer: true, min: 1, allowInfinity: true });
+  checkNumber(`${field}.maxOutputTokens`, tier.maxOutputTokens, { integer: true, min: 1 });
+  if (tier.dataClasses !== undefined && !Array.isArray(tier.dataClasses)) {
+    throw new ConfigError(`${field}.dataClasses`, 'must be an array of strings');
+  }
+
+  const ownGates = tier.gates === undefined ? undefined : checkGates(`${field}.gates`, tier.gates);
+  const userGates = ownGates ?? sharedGates;
+  const gatesField = ownGates === undefined ? 'gates' : `${field}.gates`;
+  const skippedGates = new Map<Gate, string>();
+  let samples = 1;
+  let wantsLogprobs = false;
+  let samplingGate: Gate | undefined;
+  let responseFormat: ResponseFormat | undefined;
+  userGates.forEach((gate, gateIndex) => {
+    if (gate.requires?.logprobs === true) {
+      if (!provider.capabilities.logprobs) {
+        const reason = `requires logprobs, which provider '${provider.id}' cannot return`;
+        if (options.strict === true) {
+          throw new ConfigError(`${gatesField}[${gateIndex}]`, `gate '${gate.name}' ${reason} on tier '${tier.name}' (strict mode)`);
+        }
+        skippedGates.set(gate, reason);
+        return;
+      }
+      wantsLogprobs = true;
+    }
+    const wanted = gate.requires?.samples ?? 1;
+    if (wanted > samples) {
+      samples = wanted;
+      samplingGate = gate.enoughSamples === undefined ? samplingGate : gate;
+    }
+    responseFormat ??= gate.responseFormat;
+  });
+
+  const capabilities = provider.capabilities;
+  return {
+    name: tier.name,
+    index,
+    provider,
+    model: tier.model,
+    price,
+    timeoutMs: tier.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries: tier.retries ?? DEFAULT_RETRIES,
+    repairs: tier.repairs ?? DEFAULT_REPAIRS,
+    limit: pLimit(tier.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
+    gates: [...builtins, ...userGates],
+    skippedGates,
+    samples,
+    wantsLogprobs,
+    samplingGate,
+    responseFormat: capabilities.structuredOutput ? responseFormat : undefined,
+    maxOutputTokens: tier.maxOutputTokens,
+    dataClasses: tier.dataClasses === undefined ? undefined : new Set(tier.dataClasses),
+    info: { name: tier.name, index, model: tier.model, capabilities },
+  };
+}
+
+/** Validates every option once, when the cascade is built; errors name the offending field. */
+export function resolveOptions(options: CascadeOptions): ResolvedCascade {
+  if (!isRecord(options)) throw new ConfigError('options', `must be an object, got ${describe(options)}`);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
+    throw new ConfigError('name', 'must be a non-empty string');
+  }
+  if (!Array.isArray(options.tiers)) throw new ConfigError('tiers', `must be an array of tiers, got ${describe(options.tiers)}`);
+  if (options.tiers.length === 0) throw new ConfigError('tiers', 'needs at least one tier');
+  checkNumber('budgetUsd', options.budgetUsd, { min: 0 });
+  checkOneOf('onExhausted', options.onExhausted, ['throw', 'best']);
+  checkOneOf('onBudgetExceeded', options.onBudgetExceeded, ['throw', 'best']);
+  checkFunction('router', options.router);
+  checkFunction('onEvent', options.onEvent);
+  checkFunction('repairPrompt', options.repairPrompt);
+  checkFunction('estimateInputTokens', options.estimateInputTokens);
+  if (options.retry !== undefined) {
+    if (!isRecord(options.retry)) throw new ConfigError('retry', 'must be an object');
+    checkNumber('retry.baseDelayMs', options.retry.baseDelayMs, { min: 0 });
+    checkNumber('retry.maxDelayMs', options.retry.maxDelayMs, { min: 0 });
+    checkNumber('retry.maxRetryAfterMs', options.retry.maxRetryAfterMs, { min: 0 });
+  }
+  const builtinOptions = options.builtinGates;
+  if (builtinOptions !== undefined && builtinOptions !== false) {
+    if (!isRecord(builtinOptions)) throw new ConfigError('builtinGates', 'must be an object or false');
+    if (builtinOptions.minOutputTokens !== false) {
+      checkNumber('builtinGates.minOutputTokens', builtinOptions.minOutputTokens, { integer: true, min: 0 });
+    }
+  }
+
+  const sharedGates = checkGates('gates', options.gates);
+  const builtins = builtinGates(builtinOptions);
+  const names = new Set<string>();
+  const tiers = options.tiers.map((tier, index) => {
+    const resolved = resolveTier(tier, index, options, sharedGates, builtins);
+    if (names.has(resolved.name)) {
+      throw new ConfigError(`tiers[${index}].name`, `duplicates tier '${resolved.name}'; tier names must be unique`);
+    }
+    names.add(resolved.name);
+    return resolved;
+  });
+  return { name: options.name ?? 'cascade', tiers, retry: resolveRetry(options.retry), options };
+}

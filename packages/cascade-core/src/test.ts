@@ -1,0 +1,14 @@
+export type { GateContextOptions } from './testing/gate-context.ts';
+export { gateContext } from './testing/gate-context.ts';
+export type { ScriptedGate, ScriptedGateOptions } from './testing/scripted-gate.ts';
+export { scriptedGate } from './testing/scripted-gate.ts';
+export type {
+  Script,
+  ScriptedCall,
+  ScriptedCandidate,
+  ScriptedFault,
+  ScriptedProvider,
+  ScriptedProviderOptions,
+  ScriptStep,
+} from './testing/scripted-provider.ts';
+export { scriptedProvider } from './testing/scripted-provider.ts';
