@@ -29,10 +29,7 @@ const pass: GateResult = Object.freeze({ status: 'pass', reason: 'ok' });
  * With several samples, a soft failure of one sample is not a failure of the attempt: later gates (a vote)
  * decide among the rest. The attempt fails only when every sample fails.
  */
-function anyCandidate(
-  context: GateContext,
-  check: (candidate: Candidate) => GateResult | undefined,
-): GateResult {
+function anyCandidate(context: GateContext, check: (candidate: Candidate) => GateResult | undefined): GateResult {
   if (context.candidates.length <= 1) return check(context.candidate) ?? pass;
   let firstFailure: GateResult | undefined;
   let failures = 0;
@@ -95,16 +92,18 @@ export function refusalGate(options: { readonly phrases?: readonly string[] } = 
         }
         const opening = normalise(candidate.text.slice(0, 200));
         const phrase = phrases.find((p) => opening.startsWith(p));
-        return phrase === undefined
-          ? undefined
-          : { status: 'fail', reason: 'refusal', details: { phrase } };
+        return phrase === undefined ? undefined : { status: 'fail', reason: 'refusal', details: { phrase } };
       }),
   };
 }
 
 // Curly apostrophes and runs of spaces vary between models; compare without them.
 function normalise(text: string): string {
-  return text.trimStart().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').toLowerCase();
+  return text
+    .trimStart()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 
 /** Fails an answer with fewer output tokens than `minimum` (a zero-token answer is a silent failure). */

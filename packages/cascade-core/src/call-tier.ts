@@ -81,7 +81,11 @@ function checkGeneration(generation: unknown, tier: ResolvedTier): Generation {
 }
 
 /** Turns whatever a call threw into a CascadeError: a tier timeout, the caller's abort, or a provider error. */
-export function classifyCallError(error: unknown, tier: ResolvedTier, callerSignal: AbortSignal | undefined): CascadeError {
+export function classifyCallError(
+  error: unknown,
+  tier: ResolvedTier,
+  callerSignal: AbortSignal | undefined,
+): CascadeError {
   if (callerSignal?.aborted) return new AbortError('the run was aborted', { cause: callerSignal.reason });
   if (error instanceof TierTimeout) {
     return new ProviderError(error.message, {

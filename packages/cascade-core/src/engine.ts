@@ -1,7 +1,15 @@
 import { type Context, context as otelContext, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import pLimit from 'p-limit';
 import { callTier, raceAbort, type TierOutput } from './call-tier.ts';
-import type { CascadeRequest, GateContext, GateResult, Message, ProviderRequest, TierInfo, Usage } from './contracts.ts';
+import type {
+  CascadeRequest,
+  GateContext,
+  GateResult,
+  Message,
+  ProviderRequest,
+  TierInfo,
+  Usage,
+} from './contracts.ts';
 import {
   AbortError,
   BudgetExceededError,
@@ -14,7 +22,15 @@ import {
 import type { CascadeEvent, CascadeOptions, RunManyOptions, RunOptions } from './options.ts';
 import { addUsage, costOf, estimateInputTokens, ZERO_USAGE } from './pricing.ts';
 import { type ResolvedCascade, type ResolvedTier, resolveOptions } from './resolve-options.ts';
-import type { Attempt, AttemptKind, AttemptOutcome, BatchItem, CascadeResult, GateRecord, RunOutcome } from './result.ts';
+import type {
+  Attempt,
+  AttemptKind,
+  AttemptOutcome,
+  BatchItem,
+  CascadeResult,
+  GateRecord,
+  RunOutcome,
+} from './result.ts';
 import { backoffDelay, sleep } from './retry.ts';
 import { ATTR, getTracer, recordError, SPAN } from './tracing.ts';
 
@@ -50,7 +66,10 @@ function normaliseMessages(request: CascadeRequest): Message[] {
     if (!Array.isArray(request.messages)) throw new ConfigError('request.messages', 'must be an array');
     request.messages.forEach((message, i) => {
       if (typeof message?.content !== 'string' || !['system', 'user', 'assistant'].includes(message.role)) {
-        throw new ConfigError(`request.messages[${i}]`, "must have a role ('system', 'user', 'assistant') and string content");
+        throw new ConfigError(
+          `request.messages[${i}]`,
+          "must have a role ('system', 'user', 'assistant') and string content",
+        );
       }
       messages.push(message);
     });
@@ -65,7 +84,10 @@ function normaliseMessages(request: CascadeRequest): Message[] {
 function tierIndexOf(tiers: readonly ResolvedTier[], which: string | number, field: string): number {
   const index = typeof which === 'number' ? which : tiers.findIndex((t) => t.name === which);
   if (!Number.isInteger(index) || index < 0 || index >= tiers.length) {
-    throw new ConfigError(field, `names no tier: ${JSON.stringify(which)} (tiers: ${tiers.map((t) => t.name).join(', ')})`);
+    throw new ConfigError(
+      field,
+      `names no tier: ${JSON.stringify(which)} (tiers: ${tiers.map((t) => t.name).join(', ')})`,
+    );
   }
   return index;
 }
@@ -145,7 +167,10 @@ class Run {
   providerRequest(tier: ResolvedTier, messages: readonly Message[]): ProviderRequest {
     const request = this.request;
     const responseFormat = request.responseFormat ?? tier.responseFormat;
-    const maxOutputTokens = request.maxOutputTokens ?? tier.maxOutputTokens ?? (this.budgetUsd === undefined ? undefined : DEFAULT_OUTPUT_ESTIMATE_TOKENS);
+    const maxOutputTokens =
+      request.maxOutputTokens ??
+      tier.maxOutputTokens ??
+      (this.budgetUsd === undefined ? undefined : DEFAULT_OUTPUT_ESTIMATE_TOKENS);
     return {
       model: tier.model,
       messages,
@@ -220,7 +245,10 @@ class Run {
           recordContent: this.cascade.options.recordContent === true,
         });
       } catch (error) {
-        const failure = CascadeError.from(error);
+        // The caller's abort can win the race with the call's own classified error: check the signal first.
+        const failure = this.signal?.aborted
+          ? new AbortError('the run was aborted', { cause: this.signal.reason })
+          : CascadeError.from(error);
         recordError(span, failure);
         return finish(span, {
           ...common,
@@ -285,7 +313,11 @@ class Run {
     let value: unknown;
     for (const gate of tier.gates) {
       this.throwIfAborted();
-      const span = this.tracer.startSpan(`${SPAN.gate} ${gate.name}`, { attributes: { [ATTR.gateName]: gate.name } }, parent);
+      const span = this.tracer.startSpan(
+        `${SPAN.gate} ${gate.name}`,
+        { attributes: { [ATTR.gateName]: gate.name } },
+        parent,
+      );
       const started = performance.now();
       let result: GateResult;
       const skipReason = tier.skippedGates.get(gate);
@@ -348,12 +380,20 @@ class Run {
   }
 
   /** A gate that throws, hangs past an abort, or returns nonsense is a failed gate, never a crashed run. */
-  async evaluateGate(evaluate: (context: GateContext) => GateResult | Promise<GateResult>, context: GateContext, span: Span): Promise<GateResult> {
+  async evaluateGate(
+    evaluate: (context: GateContext) => GateResult | Promise<GateResult>,
+    context: GateContext,
+    span: Span,
+  ): Promise<GateResult> {
     let result: GateResult;
     try {
-      result = await raceAbort(Promise.resolve().then(() => evaluate(context)), this.signal);
+      result = await raceAbort(
+        Promise.resolve().then(() => evaluate(context)),
+        this.signal,
+      );
     } catch (error) {
-      if (this.signal?.aborted) throw new AbortError('the run was aborted', { cause: this.signal.reason, attempts: this.attempts });
+      if (this.signal?.aborted)
+        throw new AbortError('the run was aborted', { cause: this.signal.reason, attempts: this.attempts });
       recordError(span, error);
       const message = error instanceof Error ? error.message : String(error);
       return { status: 'fail', reason: 'gate-error', details: { error: message.slice(0, 500) } };
@@ -426,10 +466,13 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
 
   /** Measured when the top tier ran; otherwise priced from this run's own token counts, and labelled so. */
   function topTierCost(run: Run, answer: Attempt): { usd: number; estimated: boolean } {
-    const onTop = run.attempts.filter((a) => a.tierIndex === top.index && a.calls > 0 && a.outcome !== 'provider-error');
+    const onTop = run.attempts.filter(
+      (a) => a.tierIndex === top.index && a.calls > 0 && a.outcome !== 'provider-error',
+    );
     if (onTop.length > 0) return { usd: onTop.reduce((sum, a) => sum + a.costUsd, 0), estimated: false };
     const first = run.attempts.find((a) => a.usage.inputTokens > 0);
-    const inputTokens = first === undefined ? estimateInputTokens(run.messages) : Math.round(first.usage.inputTokens / first.calls);
+    const inputTokens =
+      first === undefined ? estimateInputTokens(run.messages) : Math.round(first.usage.inputTokens / first.calls);
     const outputTokens = Math.round(answer.usage.outputTokens / Math.max(1, answer.candidates.length));
     return { usd: costOf({ inputTokens, outputTokens }, top.price), estimated: true };
   }
@@ -517,9 +560,20 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     run.emit({ type: 'escalation', ...run.base(), from: tier.name, to: next?.name, reason });
   }
 
-  function budgetStop(run: Run, tier: ResolvedTier, estimatedCostUsd: number, kind: AttemptKind): CascadeResult<TValue> {
+  function budgetStop(
+    run: Run,
+    tier: ResolvedTier,
+    estimatedCostUsd: number,
+    kind: AttemptKind,
+  ): CascadeResult<TValue> {
     const budget = run.budgetUsd as number;
-    run.emit({ type: 'budget', ...run.base(), tier: tier.name, estimatedUsd: estimatedCostUsd, leftUsd: budget - run.costUsd });
+    run.emit({
+      type: 'budget',
+      ...run.base(),
+      tier: tier.name,
+      estimatedUsd: estimatedCostUsd,
+      leftUsd: budget - run.costUsd,
+    });
     run.record({
       index: run.attempts.length,
       tier: tier.name,
@@ -550,7 +604,8 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     const best = bestAttempt(run.attempts);
     if (cascade.options.onExhausted === 'best' && best !== undefined) return result(run, best, 'exhausted');
     const last = run.attempts[run.attempts.length - 1];
-    const why = last?.failedGate !== undefined ? `gate '${last.failedGate}' failed` : (last?.error?.message ?? 'no answer');
+    const why =
+      last?.failedGate !== undefined ? `gate '${last.failedGate}' failed` : (last?.error?.message ?? 'no answer');
     throw new CascadeExhaustedError(
       `every tier failed after ${run.attempts.length} attempt(s); last: ${why}`,
       run.attempts,
@@ -567,7 +622,10 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
       throw new ConfigError('budgetUsd', `must be a finite number at least 0, got ${budgetUsd}`);
     }
-    const effective = runOptions.metadata === undefined ? request : { ...request, metadata: { ...request.metadata, ...runOptions.metadata } };
+    const effective =
+      runOptions.metadata === undefined
+        ? request
+        : { ...request, metadata: { ...request.metadata, ...runOptions.metadata } };
     const tracer = getTracer(cascade.options.tracer);
     runCounter += 1;
     const runId = `run-${runCounter}`;
@@ -600,7 +658,10 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
       return outcome;
     } catch (error) {
       const failure = CascadeError.from(error);
-      span.setAttribute(ATTR.outcome, failure.code === 'ABORTED' ? 'aborted' : failure.code === 'BUDGET_EXCEEDED' ? 'budget' : 'exhausted');
+      span.setAttribute(
+        ATTR.outcome,
+        failure.code === 'ABORTED' ? 'aborted' : failure.code === 'BUDGET_EXCEEDED' ? 'budget' : 'exhausted',
+      );
       recordError(span, failure);
       state.emit({ type: 'run-end', ...state.base(), result: undefined, error: failure });
       throw failure;
@@ -615,7 +676,10 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     }
   }
 
-  async function runMany(requests: readonly CascadeRequest[], options: RunManyOptions = {}): Promise<BatchItem<TValue>[]> {
+  async function runMany(
+    requests: readonly CascadeRequest[],
+    options: RunManyOptions = {},
+  ): Promise<BatchItem<TValue>[]> {
     const concurrency = options.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
       throw new ConfigError('concurrency', `must be a whole number at least 1, got ${concurrency}`);

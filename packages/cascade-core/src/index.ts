@@ -1,4 +1,11 @@
-export { DEFAULT_REFUSAL_PHRASES, builtinGates, finishReasonGate, minOutputTokensGate, nonEmptyGate, refusalGate } from './builtin-gates.ts';
+export {
+  builtinGates,
+  DEFAULT_REFUSAL_PHRASES,
+  finishReasonGate,
+  minOutputTokensGate,
+  nonEmptyGate,
+  refusalGate,
+} from './builtin-gates.ts';
 export type {
   Candidate,
   CascadeRequest,

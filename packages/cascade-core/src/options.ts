@@ -135,6 +135,15 @@ export type CascadeEvent =
       readonly to: string | undefined;
       readonly reason: string;
     })
-  | (EventBase & { readonly type: 'budget'; readonly tier: string; readonly estimatedUsd: number; readonly leftUsd: number })
+  | (EventBase & {
+      readonly type: 'budget';
+      readonly tier: string;
+      readonly estimatedUsd: number;
+      readonly leftUsd: number;
+    })
   | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
-  | (EventBase & { readonly type: 'run-end'; readonly result: CascadeResult | undefined; readonly error?: CascadeError });
+  | (EventBase & {
+      readonly type: 'run-end';
+      readonly result: CascadeResult | undefined;
+      readonly error?: CascadeError;
+    });

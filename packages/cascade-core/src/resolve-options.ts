@@ -59,7 +59,10 @@ function checkNumber(
   }
   const below = rule.exclusiveMin === true ? value <= rule.min : value < rule.min;
   if (below) {
-    throw new ConfigError(field, `must be ${rule.exclusiveMin === true ? 'greater than' : 'at least'} ${rule.min}, got ${value}`);
+    throw new ConfigError(
+      field,
+      `must be ${rule.exclusiveMin === true ? 'greater than' : 'at least'} ${rule.min}, got ${value}`,
+    );
   }
 }
 
@@ -84,7 +87,8 @@ function describe(value: unknown): string {
 }
 
 function checkPrice(field: string, price: unknown): Price {
-  if (!isRecord(price)) throw new ConfigError(field, `must be an object with inputPerMTok and outputPerMTok, got ${describe(price)}`);
+  if (!isRecord(price))
+    throw new ConfigError(field, `must be an object with inputPerMTok and outputPerMTok, got ${describe(price)}`);
   for (const key of ['inputPerMTok', 'outputPerMTok'] as const) {
     if (price[key] === undefined) throw new ConfigError(`${field}.${key}`, 'is required (USD per million tokens)');
     checkNumber(`${field}.${key}`, price[key], { min: 0 });
@@ -143,9 +147,11 @@ function resolveTier(
 ): ResolvedTier {
   const field = `tiers[${index}]`;
   if (!isRecord(tier)) throw new ConfigError(field, `must be a tier object, got ${describe(tier)}`);
-  if (typeof tier.name !== 'string' || tier.name.length === 0) throw new ConfigError(`${field}.name`, 'must be a non-empty string');
+  if (typeof tier.name !== 'string' || tier.name.length === 0)
+    throw new ConfigError(`${field}.name`, 'must be a non-empty string');
   const provider = checkProvider(`${field}.provider`, tier.provider);
-  if (typeof tier.model !== 'string' || tier.model.length === 0) throw new ConfigError(`${field}.model`, 'must be a non-empty string');
+  if (typeof tier.model !== 'string' || tier.model.length === 0)
+    throw new ConfigError(`${field}.model`, 'must be a non-empty string');
 
   const price = tier.price ?? provider.priceFor?.(tier.model);
   if (price === undefined) {
@@ -177,7 +183,10 @@ function resolveTier(
       if (!provider.capabilities.logprobs) {
         const reason = `requires logprobs, which provider '${provider.id}' cannot return`;
         if (options.strict === true) {
-          throw new ConfigError(`${gatesField}[${gateIndex}]`, `gate '${gate.name}' ${reason} on tier '${tier.name}' (strict mode)`);
+          throw new ConfigError(
+            `${gatesField}[${gateIndex}]`,
+            `gate '${gate.name}' ${reason} on tier '${tier.name}' (strict mode)`,
+          );
         }
         skippedGates.set(gate, reason);
         return;
@@ -221,7 +230,8 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
     throw new ConfigError('name', 'must be a non-empty string');
   }
-  if (!Array.isArray(options.tiers)) throw new ConfigError('tiers', `must be an array of tiers, got ${describe(options.tiers)}`);
+  if (!Array.isArray(options.tiers))
+    throw new ConfigError('tiers', `must be an array of tiers, got ${describe(options.tiers)}`);
   if (options.tiers.length === 0) throw new ConfigError('tiers', 'needs at least one tier');
   checkNumber('budgetUsd', options.budgetUsd, { min: 0 });
   checkOneOf('onExhausted', options.onExhausted, ['throw', 'best']);

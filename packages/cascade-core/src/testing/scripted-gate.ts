@@ -4,7 +4,9 @@ export interface ScriptedGateOptions {
   readonly name?: string;
   readonly requires?: GateRequirements;
   /** Results in call order (the last repeats), or a function of the context. A thrown value is thrown. */
-  readonly results: readonly (GateResult | Error)[] | ((context: GateContext, call: number) => GateResult | Promise<GateResult>);
+  readonly results:
+    | readonly (GateResult | Error)[]
+    | ((context: GateContext, call: number) => GateResult | Promise<GateResult>);
 }
 
 export interface ScriptedGate extends Gate {

@@ -222,9 +222,7 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
           usage: {
             inputTokens: step.usage?.inputTokens ?? estimateInputTokens(request.messages),
             outputTokens: step.usage?.outputTokens ?? outputTokens,
-            ...(step.usage?.cachedInputTokens === undefined
-              ? {}
-              : { cachedInputTokens: step.usage.cachedInputTokens }),
+            ...(step.usage?.cachedInputTokens === undefined ? {} : { cachedInputTokens: step.usage.cachedInputTokens }),
           },
         };
       } finally {
