@@ -1,0 +1,14 @@
+export type { RecordingLocation } from './parse-recording.ts';
+export { parseRecording, stringifyRecording, validateRecording } from './parse-recording.ts';
+export type { NumberedRecording } from './read-recordings.ts';
+export { loadRecordings, readRecordings } from './read-recordings.ts';
+export type { RecordedCandidate, RecordedRequest, RecordedTier, RecordedUsage } from './recording.ts';
+export { RecordingFormatError } from './recording-format-error.ts';
+export type { RecordingProvider, RecordingProviderOptions, RecordingSink } from './recording-provider.ts';
+export { recordingProvider } from './recording-provider.ts';
+export type { ReplayProvider, ReplayProviderOptions, ReplaySourceOptions } from './replay-provider.ts';
+export { replayProvider } from './replay-provider.ts';
+export type { ReplayServer, ReplayServerOptions } from './replay-server.ts';
+export { startReplayServer } from './replay-server.ts';
+export type { MatchKind, RepairReplay, WhenCandidatesExhausted } from './replay-store.ts';
+export { hashMessages, hashRequest, requestMessages } from './request-hash.ts';
