@@ -1,0 +1,263 @@
+import { formatPath } from './json-path.ts';
+
+/** Default cap on the model text the extractor will look at: 1 MiB of UTF-8. */
+export const DEFAULT_MAX_BYTES = 1_048_576;
+/** Default cap on bracket nesting, checked before `JSON.parse` ever sees the text. */
+export const DEFAULT_MAX_DEPTH = 256;
+
+// After a candidate runs off the end of the text unclosed, later openers are still tried (prose may hold a
+// stray `{` before the real JSON), but each such retry can cost a scan to the end: cap them so hostile
+// text stays linear in its length.
+const MAX_UNCLOSED_RETRIES = 16;
+const MESSAGE_LIMIT = 200;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+export interface ExtractJsonOptions {
+  /** Texts longer than this many UTF-8 bytes fail with `too-large` before any scan. Default 1 MiB. */
+  readonly maxBytes?: number;
+  /** Deeper bracket nesting (outside strings) fails with `too-deep` before parsing. Default 256. */
+  readonly maxDepth?: number;
+}
+
+/** Why no JSON value came out of the text. */
+export type ExtractJsonFailureReason = 'no-json' | 'invalid-json' | 'too-large' | 'too-deep';
+
+/** Where the value was found: inside a Markdown code fence, or in the text itself. */
+export type JsonSource = 'fence' | 'text';
+
+export type ExtractJsonResult =
+  | {
+      readonly ok: true;
+      /** The parsed value: a fresh object from `JSON.parse`, never evaluated code. */
+      readonly value: unknown;
+      /** UTF-16 offsets of the JSON text within the original text. */
+      readonly start: number;
+      readonly end: number;
+      readonly source: JsonSource;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: ExtractJsonFailureReason;
+      /** One short sentence, fit to show a model in a repair prompt. */
+      readonly message: string;
+    };
+
+type Scan =
+  | { readonly kind: 'complete'; readonly end: number }
+  | { readonly kind: 'unclosed'; readonly inString: boolean }
+  | { readonly kind: 'too-deep' };
+
+/**
+ * Walks one bracketed value from `start` (an opener), skipping string contents, and stops at the bracket
+ * that closes it, at `limit`, or as soon as the nesting passes `maxDepth`. It never recurses, so no input
+ * can overflow the stack; it does not check that bracket kinds match (JSON.parse does that next).
+ */
+function scanValue(text: string, start: number, limit: number, maxDepth: number): Scan {
+  let depth = 0;
+  let i = start;
+  while (i < limit) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      // Jump between quotes and backslashes instead of stepping through every character of the string.
+      let j = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', j);
+        if (quote === -1 || quote >= limit) return { kind: 'unclosed', inString: true };
+        let slashes = 0;
+        while (text.charCodeAt(quote - 1 - slashes) === BACKSLASH) slashes += 1;
+        if (slashes % 2 === 0) {
+          i = quote + 1;
+          break;
+        }
+        j = quote + 1;
+      }
+      continue;
+    }
+    if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      depth += 1;
+      if (depth > maxDepth) return { kind: 'too-deep' };
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth -= 1;
+      if (depth === 0) return { kind: 'complete', end: i + 1 };
+    }
+    i += 1;
+  }
+  return { kind: 'unclosed', inString: false };
+}
+
+function nextOpener(text: string, from: number, limit: number): number {
+  for (let i = from; i < limit; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === OPEN_BRACE || code === OPEN_BRACKET) return i;
+  }
+  return -1;
+}
+
+/** Cuts a message to a length a prompt can carry, without leaving half a surrogate pair at the end. */
+export function truncate(message: string, limit: number): string {
+  if (message.length <= limit) return message;
+  let cut = limit - 1;
+  const last = message.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${message.slice(0, cut)}…`;
+}
+
+// JSON.parse turns 1e400 into Infinity, which JSON.stringify would later write as null: a silent
+// corruption. Only texts that could hold such a number (an exponent of 3+ digits, or 309+ digits in a
+// row) pay for the walk that finds one.
+const MAYBE_HUGE_NUMBER = /[eE]\+?\d{3}|\d{309}/;
+
+function findNonFinite(root: unknown): string | undefined {
+  // Iterative, so a deep value (maxDepth may be raised) cannot overflow the stack.
+  const stack: [unknown, (string | number)[]][] = [[root, []]];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [value, path] = entry;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return formatPath(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, [...path, i]]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) stack.push([item, [...path, key]]);
+    }
+  }
+  return undefined;
+}
+
+type Attempt =
+  | { readonly ok: true; readonly value: unknown; readonly start: number; readonly end: number }
+  | { readonly ok: false; readonly reason: 'invalid-json' | 'too-deep'; readonly message: string }
+  | undefined;
+
+function parseSlice(text: string, start: number, end: number): Attempt {
+  const slice = text.slice(start, end);
+  let value: unknown;
+  try {
+    value = JSON.parse(slice);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: 'invalid-json', message: `the JSON at position ${start} does not parse: ${detail}` };
+  }
+  if (MAYBE_HUGE_NUMBER.test(slice)) {
+    const at = findNonFinite(value);
+    if (at !== undefined) {
+      return { ok: false, reason: 'invalid-json', message: `the number at ${at} is too large to represent` };
+    }
+  }
+  return { ok: true, value, start, end };
+}
+
+/**
+ * Finds the first complete bracketed JSON value in `text[from, limit)`. Returns the parsed value, the most
+ * telling failure, or undefined when there is no opener at all.
+ */
+function findValue(text: string, from: number, limit: number, maxDepth: number): Attempt {
+  let failure: Attempt;
+  let retries = 0;
+  let position = from;
+  for (;;) {
+    const start = nextOpener(text, position, limit);
+    if (start === -1) return failure;
+    const scan = scanValue(text, start, limit, maxDepth);
+    if (scan.kind === 'too-deep') {
+      return { ok: false, reason: 'too-deep', message: `the JSON nests deeper than ${maxDepth} levels` };
+    }
+    if (scan.kind === 'complete') {
+      const parsed = parseSlice(text, start, scan.end);
+      if (parsed?.ok === true) return parsed;
+      failure ??= parsed;
+      // A complete but malformed value (single quotes, comments, trailing commas) is the model's answer:
+      // looking inside it for a smaller valid value would pass something the model did not mean.
+      position = scan.end;
+      continue;
+    }
+    failure ??= {
+      ok: false,
+      reason: 'invalid-json',
+      message: scan.inString
+        ? `the JSON starting at position ${start} ends inside an unterminated string`
+        : `the JSON starting at position ${start} is never closed`,
+    };
+    retries += 1;
+    if (retries > MAX_UNCLOSED_RETRIES) return failure;
+    position = start + 1;
+  }
+}
+
+/** A bare scalar answer (`42`, `"yes"`, `true`) when the whole region is one. */
+function parseScalar(text: string, from: number, limit: number): Attempt {
+  const region = text.slice(from, limit);
+  const trimmed = region.trim();
+  if (trimmed.length === 0) return undefined;
+  const first = trimmed.charCodeAt(0);
+  // Only what could begin a JSON scalar: a quote, a digit, a minus, or true/false/null.
+  if (!(first === QUOTE || first === 0x2d || (first >= 0x30 && first <= 0x39) || /^(true|false|null)\b/.test(trimmed))) {
+    return undefined;
+  }
+  const offset = from + region.indexOf(trimmed);
+  const parsed = parseSlice(text, offset, offset + trimmed.length);
+  return parsed?.ok === true ? parsed : undefined;
+}
+
+interface Fence {
+  readonly start: number;
+  readonly end: number;
+}
+
+// An opening fence of three or more backticks (or tildes), an optional info string, then the body up to a
+// closing fence of the same kind. The body is lazy, so each match ends at the next closing fence.
+const FENCE = /(`{3,}|~{3,})[^\n`]*\n([\s\S]*?)\1/g;
+
+function fencesOf(text: string, from: number): Fence[] {
+  if (!text.includes('```', from) && !text.includes('~~~', from)) return [];
+  const fences: Fence[] = [];
+  FENCE.lastIndex = from;
+  for (let match = FENCE.exec(text); match !== null; match = FENCE.exec(text)) {
+    const body = match[2] ?? '';
+    const bodyStart = match.index + match[0].length - (match[1]?.length ?? 0) - body.length;
+    fences.push({ start: bodyStart, end: bodyStart + body.length });
+  }
+  return fences;
+}
+
+/**
+ * Pulls the first JSON value out of a model's raw answer: inside a Markdown code fence when there is one,
+ * otherwise the first complete `{...}` or `[...]` in the text, with prose before and after ignored and a
+ * leading BOM skipped; a whole answer that is a bare scalar (`42`, `"yes"`) counts too.
+ *
+ * Hostile output is bounded before `JSON.parse` sees it: a text over `maxBytes` fails `too-large`, nesting
+ * over `maxDepth` (counted outside strings) fails `too-deep`. The scan is iterative and linear in the text,
+ * and the value comes from `JSON.parse`, so nothing is ever evaluated and `__proto__` keys stay plain own
+ * properties. A number too large for a double (`1e400`) fails `invalid-json` rather than becoming Infinity.
+ *
+ * Misuse: this takes the *first* complete value. Prose holding a literal `{}` before the real answer
+ * yields `{}`; ask models for a fenced or bare JSON answer.
+ */
+export function extractJson(text: string, options: ExtractJsonOptions = {}): ExtractJsonResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (typeof text !== 'string') return { ok: false, reason: 'no-json', message: 'the answer is not text' };
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: the exact count is only needed between length and 3 x length.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
+    return { ok: false, reason: 'too-large', message: `the answer is over the ${maxBytes}-byte limit` };
+  }
+  const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let failure: Attempt;
+  for (const fence of fencesOf(text, from)) {
+    const found = findValue(text, fence.start, fence.end, maxDepth) ?? parseScalar(text, fence.start, fence.end);
+    if (found === undefined) continue;
+    if (found.ok) return { ...found, source: 'fence' };
+    if (found.reason === 'too-deep') return { ok: false, reason: found.reason, message: found.message };
+    failure ??= found;
+  }
+  // No fence held a value: the JSON may sit outside the fences (or there were none).
+  const found = findValue(text, from, text.length, maxDepth) ?? parseScalar(text, from, text.length) ?? failure;
+  if (found === undefined) return { ok: false, reason: 'no-json', message: 'the answer contains no JSON value' };
+  if (found.ok) return { ...found, source: 'text' };
+  return { ok: false, reason: found.reason, message: truncate(found.message, MESSAGE_LIMIT) };
+}
