@@ -1,5 +1,5 @@
 import { Anthropic } from '@anthropic-ai/sdk';
-import { ConfigError, type GenerateOptions, type ProviderRequest, ProviderError } from '@llm-cascade/core';
+import { ConfigError, type GenerateOptions, ProviderError, type ProviderRequest } from '@llm-cascade/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ANTHROPIC_DEFAULTS, anthropicProvider } from './index.ts';
 import { type AnthropicWireServer, startAnthropicWireServer } from './test.ts';

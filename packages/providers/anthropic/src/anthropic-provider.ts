@@ -92,7 +92,8 @@ function checkBoolean(field: string, value: unknown): void {
 
 function checkPrices(prices: unknown): { readonly [model: string]: Price } | undefined {
   if (prices === undefined) return undefined;
-  if (!isRecord(prices)) throw new ConfigError('prices', `must be an object of prices by model, got ${describe(prices)}`);
+  if (!isRecord(prices))
+    throw new ConfigError('prices', `must be an object of prices by model, got ${describe(prices)}`);
   for (const [model, price] of Object.entries(prices)) {
     const field = `prices.${model}`;
     if (!isRecord(price)) throw new ConfigError(field, `must be a price object, got ${describe(price)}`);
@@ -101,7 +102,10 @@ function checkPrices(prices: unknown): { readonly [model: string]: Price } | und
       const required = key === 'inputPerMTok' || key === 'outputPerMTok';
       if (value === undefined && !required) continue;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ConfigError(`${field}.${key}`, `must be a finite number at least 0 (USD per million tokens), got ${describe(value)}`);
+        throw new ConfigError(
+          `${field}.${key}`,
+          `must be a finite number at least 0 (USD per million tokens), got ${describe(value)}`,
+        );
       }
     }
   }
@@ -112,7 +116,10 @@ function resolveTelemetry(value: unknown): OpenTelemetryOptions | false {
   if (value === undefined || value === false) return false;
   if (value === true) return {};
   if (isRecord(value)) return value as OpenTelemetryOptions;
-  throw new ConfigError('openTelemetry', `must be true, false or an OpenTelemetry options object, got ${describe(value)}`);
+  throw new ConfigError(
+    'openTelemetry',
+    `must be true, false or an OpenTelemetry options object, got ${describe(value)}`,
+  );
 }
 
 function buildClient(options: AnthropicProviderOptions, timeoutMs: number): { client: Anthropic; apiKey: string } {
@@ -181,7 +188,8 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): Anthr
       }
     }
     const given: unknown = options.client;
-    const messages = isRecord(given) || typeof given === 'function' ? (given as { messages?: unknown }).messages : undefined;
+    const messages =
+      isRecord(given) || typeof given === 'function' ? (given as { messages?: unknown }).messages : undefined;
     if (!isRecord(messages) || typeof (messages as { create?: unknown }).create !== 'function') {
       throw new ConfigError('client', 'must be an Anthropic client from @anthropic-ai/sdk');
     }
@@ -200,7 +208,11 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): Anthr
     structuredOutput,
   };
   const sizeLimit = responseSizeLimit(options.maxResponseBytes ?? ANTHROPIC_DEFAULTS.maxResponseBytes);
-  const capabilities: ProviderCapabilities = Object.freeze({ logprobs: false, multipleSamples: false, structuredOutput });
+  const capabilities: ProviderCapabilities = Object.freeze({
+    logprobs: false,
+    multipleSamples: false,
+    structuredOutput,
+  });
 
   async function generate(request: ProviderRequest, generateOptions: GenerateOptions): Promise<Generation> {
     const signal = generateOptions.signal;

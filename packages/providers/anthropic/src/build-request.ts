@@ -1,5 +1,5 @@
 import type { MessageCreateParamsBase, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { type ProviderRequest, ProviderError } from '@llm-cascade/core';
+import { ProviderError, type ProviderRequest } from '@llm-cascade/core';
 
 /** The Messages API body this provider sends, without `stream` (set by the caller). */
 export type MessagesBody = Omit<MessageCreateParamsBase, 'stream'>;

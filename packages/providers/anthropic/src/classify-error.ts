@@ -66,7 +66,11 @@ export function classifyError(error: unknown, context: ClassifyContext): unknown
   const tooLarge = ResponseTooLargeError.find(error);
   if (tooLarge !== undefined) return malformed(tooLarge.message, model, false, error);
   if (error instanceof APIUserAbortError) {
-    return new ProviderError('anthropic: the request was aborted by the client', { kind: 'unknown', retryable: false, ...base });
+    return new ProviderError('anthropic: the request was aborted by the client', {
+      kind: 'unknown',
+      retryable: false,
+      ...base,
+    });
   }
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError('anthropic: the request timed out', { kind: 'timeout', retryable: true, ...base });
@@ -102,7 +106,10 @@ export function classifyError(error: unknown, context: ClassifyContext): unknown
   if (error instanceof SyntaxError) {
     return malformed(`the response body is not valid JSON (cut off?): ${error.message}`, model, true, error);
   }
-  if (error instanceof TypeError && /terminated|aborted|socket|closed/i.test(`${error.message} ${String(error.cause)}`)) {
+  if (
+    error instanceof TypeError &&
+    /terminated|aborted|socket|closed/i.test(`${error.message} ${String(error.cause)}`)
+  ) {
     return malformed(`the response body broke off mid-way (${error.message})`, model, true, error);
   }
   const message = error instanceof Error ? error.message : String(error);

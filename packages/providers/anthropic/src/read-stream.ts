@@ -52,7 +52,11 @@ export async function readMessageStream(
         case 'content_block_start': {
           const block = event.content_block;
           if (!started || typeof event.index !== 'number' || !isRecord(block)) {
-            throw malformed('the stream sent content_block_start out of order or without a block', requestedModel, true);
+            throw malformed(
+              'the stream sent content_block_start out of order or without a block',
+              requestedModel,
+              true,
+            );
           }
           blocks[event.index] = { type: block.type, text: typeof block.text === 'string' ? block.text : '' };
           break;

@@ -12,7 +12,10 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
  * Returns `undefined` when there is no usable header, so the engine falls back to its own backoff.
  * `now` is injectable for tests of the HTTP-date form.
  */
-export function parseRetryAfter(headers: HeaderReader | undefined | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: HeaderReader | undefined | null,
+  now: number = Date.now(),
+): number | undefined {
   if (headers === undefined || headers === null) return undefined;
   const milliseconds = headers.get('retry-after-ms');
   if (milliseconds !== null) {
@@ -23,6 +26,8 @@ export function parseRetryAfter(headers: HeaderReader | undefined | null, now: n
   if (retryAfter === null) return undefined;
   const seconds = parseNumber(retryAfter);
   if (seconds !== undefined) return bounded(seconds * 1000);
+  // Only a real date: Date.parse also reads bare numbers like '-5' as years.
+  if (!/[a-z]/i.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return bounded(Math.max(0, date - now));

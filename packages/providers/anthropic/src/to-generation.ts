@@ -69,7 +69,8 @@ export function toUsage(usage: unknown, model: string): Usage {
 
 function refusalOf(stopDetails: unknown): string {
   if (isRecord(stopDetails)) {
-    if (typeof stopDetails.explanation === 'string' && stopDetails.explanation.length > 0) return stopDetails.explanation;
+    if (typeof stopDetails.explanation === 'string' && stopDetails.explanation.length > 0)
+      return stopDetails.explanation;
     if (typeof stopDetails.category === 'string') return `refused (${stopDetails.category})`;
   }
   return 'refused (stop_reason refusal)';

@@ -27,7 +27,11 @@ export interface WireMessageStep extends StepTiming {
   readonly content?: readonly WireContentBlock[];
   /** Default `end_turn`. */
   readonly stopReason?: string | null;
-  readonly stopDetails?: { readonly type: 'refusal'; readonly category: string | null; readonly explanation: string | null };
+  readonly stopDetails?: {
+    readonly type: 'refusal';
+    readonly category: string | null;
+    readonly explanation: string | null;
+  };
   readonly usage?: WireUsage;
   /** Model reported back; default the requested one. */
   readonly model?: string;
@@ -217,7 +221,8 @@ export async function startAnthropicWireServer(options: AnthropicWireServerOptio
     let body: { [key: string]: unknown } | undefined;
     try {
       const parsed: unknown = JSON.parse(raw);
-      body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as typeof body) : undefined;
+      body =
+        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as typeof body) : undefined;
     } catch {
       body = undefined;
     }
@@ -300,7 +305,11 @@ export async function startAnthropicWireServer(options: AnthropicWireServerOptio
 
   function writeError(response: ServerResponse, step: WireErrorStep): void {
     const type = step.errorType ?? ERROR_TYPES[step.status] ?? 'api_error';
-    response.writeHead(step.status, { 'content-type': 'application/json', 'request-id': 'req_wire_error', ...step.headers });
+    response.writeHead(step.status, {
+      'content-type': 'application/json',
+      'request-id': 'req_wire_error',
+      ...step.headers,
+    });
     response.end(JSON.stringify({ type: 'error', error: { type, message: step.message ?? type } }));
   }
 
@@ -334,7 +343,8 @@ export async function startAnthropicWireServer(options: AnthropicWireServerOptio
     };
     const send = async (type: string, data: unknown) => {
       if (response.destroyed) return;
-      response.write(sse(type, data));
+      // Wait for each event to reach the socket, so a cut after it is seen after it by the client.
+      await new Promise<void>((resolve) => response.write(sse(type, data), () => resolve()));
       await pause();
     };
     await send('message_start', {
@@ -351,9 +361,17 @@ export async function startAnthropicWireServer(options: AnthropicWireServerOptio
     let firstDelta = true;
     for (const [index, block] of message.content.entries()) {
       if (block.type === 'text') {
-        await send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+        await send('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'text', text: '' },
+        });
         for (const part of chunks(block.text, step.chunkSize ?? 8)) {
-          await send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: part } });
+          await send('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'text_delta', text: part },
+          });
           if (firstDelta) {
             firstDelta = false;
             if (step.streamError !== undefined) {
