@@ -21,6 +21,8 @@ export interface CallTierOptions {
   readonly tracer: Tracer;
   readonly parent: Context;
   readonly recordContent: boolean;
+  /** Told of every provider call's outcome, for the tier's health (latency tracker, circuit breaker). */
+  readonly onCallSettled?: (error: CascadeError | undefined, latencyMs: number) => void;
 }
 
 /** Marks a tier timeout, so it is told apart from the caller's abort. */
@@ -132,6 +134,7 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
       () => controller.abort(new TierTimeout(`tier '${tier.name}' timed out after ${tier.timeoutMs} ms`)),
       tier.timeoutMs,
     );
+    const started = performance.now();
     try {
       const work = otelContext.with(trace.setSpan(parent, span), () =>
         tier.provider.generate(request, {
@@ -148,6 +151,7 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
         [ATTR.outputTokens]: generation.usage.outputTokens,
         [ATTR.finishReasons]: generation.candidates.map((c) => c.finishReason),
       });
+      options.onCallSettled?.(undefined, performance.now() - started);
       if (options.recordContent && span.isRecording()) {
         span.setAttribute(
           ATTR.outputMessages,
@@ -158,6 +162,7 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       const classified = classifyCallError(reason, tier, signal);
+      options.onCallSettled?.(classified, performance.now() - started);
       span.setAttribute(ATTR.errorType, ProviderError.isInstance(classified) ? classified.kind : classified.code);
       recordError(span, classified);
       throw classified;

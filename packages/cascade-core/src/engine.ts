@@ -1,15 +1,7 @@
-import { type Context, context as otelContext, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { context as otelContext, SpanKind, trace } from '@opentelemetry/api';
 import pLimit from 'p-limit';
-import { callTier, raceAbort, type TierOutput } from './call-tier.ts';
-import type {
-  CascadeRequest,
-  GateContext,
-  GateResult,
-  Message,
-  ProviderRequest,
-  TierInfo,
-  Usage,
-} from './contracts.ts';
+import type { CircuitDecision, CircuitSnapshot } from './circuit-breaker.ts';
+import type { CascadeRequest, Message, TierInfo } from './contracts.ts';
 import {
   AbortError,
   BudgetExceededError,
@@ -19,20 +11,21 @@ import {
   NoTierAvailableError,
   ProviderError,
 } from './errors.ts';
-import type { CascadeEvent, CascadeOptions, RunManyOptions, RunOptions } from './options.ts';
-import { addUsage, costOf, estimateInputTokens, ZERO_USAGE } from './pricing.ts';
-import { type ResolvedCascade, type ResolvedTier, resolveOptions } from './resolve-options.ts';
-import type {
-  Attempt,
-  AttemptKind,
-  AttemptOutcome,
-  BatchItem,
-  CascadeResult,
-  GateRecord,
-  RunOutcome,
-} from './result.ts';
+import type { LatencySnapshot } from './latency-tracker.ts';
+import type { CascadeOptions, RunManyOptions, RunOptions } from './options.ts';
+import { costOf, estimateInputTokens } from './pricing.ts';
+import { type ResolvedRace, type ResolvedTier, resolveOptions, resolveRace } from './resolve-options.ts';
+import type { Attempt, AttemptKind, BatchItem, CascadeResult, GateRecord, RunOutcome } from './result.ts';
 import { backoffDelay, sleep } from './retry.ts';
+import { Run } from './run-state.ts';
 import { ATTR, getTracer, recordError, SPAN } from './tracing.ts';
+
+/** A tier's health: its circuit (when a breaker is configured) and its recent latency. */
+export interface TierHealth {
+  readonly tier: string;
+  readonly circuit: CircuitSnapshot | undefined;
+  readonly latency: LatencySnapshot;
+}
 
 /** A built cascade: run requests up its ladder of tiers. */
 export interface Cascade<TValue = unknown> {
@@ -46,13 +39,13 @@ export interface Cascade<TValue = unknown> {
   run(request: CascadeRequest, options?: RunOptions): Promise<CascadeResult<TValue>>;
   /** Runs a batch; results come back in input order and a failed item is a value, never a rejected batch. */
   runMany(requests: readonly CascadeRequest[], options?: RunManyOptions): Promise<BatchItem<TValue>[]>;
+  /** Each tier's circuit state and recent latency (EWMA and p95). */
+  health(): Promise<TierHealth[]>;
   /** Releases the gates' resources (worker threads, processes). */
   close(): Promise<void>;
 }
 
 const DEFAULT_BATCH_CONCURRENCY = 16;
-/** Output size assumed by the budget check when neither the request nor the tier caps it. */
-export const DEFAULT_OUTPUT_ESTIMATE_TOKENS = 1024;
 
 function defaultRepairPrompt(feedback: string): string {
   return `Your previous answer did not pass a check:\n${feedback}\nReply again with a corrected answer only.`;
@@ -92,326 +85,6 @@ function tierIndexOf(tiers: readonly ResolvedTier[], which: string | number, fie
   return index;
 }
 
-interface AttemptPlan {
-  readonly tier: ResolvedTier;
-  readonly kind: AttemptKind;
-  readonly request: ProviderRequest;
-  readonly canRepair: boolean;
-  readonly estimatedCostUsd: number;
-}
-
-interface GateRun {
-  readonly records: GateRecord[];
-  readonly failed: GateResult | undefined;
-  readonly failedGate: string | undefined;
-  readonly selected: number;
-  readonly value: unknown;
-}
-
-interface RunSetup {
-  readonly cascade: ResolvedCascade;
-  readonly runId: string;
-  readonly request: CascadeRequest;
-  readonly messages: readonly Message[];
-  readonly signal: AbortSignal | undefined;
-  readonly budgetUsd: number | undefined;
-  readonly tracer: Tracer;
-  readonly runContext: Context;
-}
-
-/** Per-run state and steps. One instance per `run()` call. */
-class Run {
-  readonly attempts: Attempt[] = [];
-  /** Values the gates produced, by attempt index, for the caller's result. */
-  readonly values = new Map<number, unknown>();
-  costUsd = 0;
-  usage: Usage = ZERO_USAGE;
-  escalations = 0;
-  repairs = 0;
-  readonly started = performance.now();
-
-  readonly cascade: ResolvedCascade;
-  readonly runId: string;
-  readonly request: CascadeRequest;
-  readonly messages: readonly Message[];
-  readonly signal: AbortSignal | undefined;
-  readonly budgetUsd: number | undefined;
-  readonly tracer: Tracer;
-  readonly runContext: Context;
-
-  constructor(setup: RunSetup) {
-    this.cascade = setup.cascade;
-    this.runId = setup.runId;
-    this.request = setup.request;
-    this.messages = setup.messages;
-    this.signal = setup.signal;
-    this.budgetUsd = setup.budgetUsd;
-    this.tracer = setup.tracer;
-    this.runContext = setup.runContext;
-  }
-
-  emit(event: CascadeEvent): void {
-    const listener = this.cascade.options.onEvent;
-    if (listener === undefined) return;
-    try {
-      listener(event);
-    } catch {
-      // A faulty listener must not fail the run it observes.
-    }
-  }
-
-  base(): { runId: string; requestId: string | undefined } {
-    return { runId: this.runId, requestId: this.request.id };
-  }
-
-  providerRequest(tier: ResolvedTier, messages: readonly Message[]): ProviderRequest {
-    const request = this.request;
-    const responseFormat = request.responseFormat ?? tier.responseFormat;
-    const maxOutputTokens =
-      request.maxOutputTokens ??
-      tier.maxOutputTokens ??
-      (this.budgetUsd === undefined ? undefined : DEFAULT_OUTPUT_ESTIMATE_TOKENS);
-    return {
-      model: tier.model,
-      messages,
-      ...(responseFormat === undefined ? {} : { responseFormat }),
-      ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
-      ...(request.id === undefined ? {} : { requestId: request.id }),
-    };
-  }
-
-  /** Upper-bound cost of the next attempt: input for each call, plus the output cap for each sample. */
-  estimateCost(tier: ResolvedTier, request: ProviderRequest): number {
-    const estimateInput = this.cascade.options.estimateInputTokens ?? estimateInputTokens;
-    const inputTokens = estimateInput(request.messages);
-    const outputTokens = request.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE_TOKENS;
-    const calls = tier.provider.capabilities.multipleSamples ? 1 : tier.samples;
-    return costOf({ inputTokens: inputTokens * calls, outputTokens: outputTokens * tier.samples }, tier.price);
-  }
-
-  record(attempt: Attempt): void {
-    this.attempts.push(attempt);
-    this.costUsd += attempt.costUsd;
-    this.usage = addUsage(this.usage, attempt.usage);
-    this.emit({ type: 'attempt-end', ...this.base(), attempt });
-  }
-
-  throwIfAborted(): void {
-    if (this.signal?.aborted) {
-      throw new AbortError('the run was aborted', { cause: this.signal.reason, attempts: this.attempts });
-    }
-  }
-
-  async attempt(plan: AttemptPlan): Promise<Attempt> {
-    const { tier, kind } = plan;
-    const index = this.attempts.length;
-    const span = this.tracer.startSpan(
-      `${SPAN.attempt} ${tier.name}`,
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          [ATTR.tierName]: tier.name,
-          [ATTR.tierIndex]: tier.index,
-          [ATTR.attemptIndex]: index,
-          [ATTR.attemptKind]: kind,
-          ...(tier.samples > 1 ? { [ATTR.attemptSamples]: tier.samples } : {}),
-        },
-      },
-      this.runContext,
-    );
-    const attemptContext = trace.setSpan(this.runContext, span);
-    this.emit({ type: 'attempt-start', ...this.base(), tier: tier.name, index, kind });
-    const started = performance.now();
-    const common = {
-      index,
-      tier: tier.name,
-      tierIndex: tier.index,
-      model: tier.model,
-      kind,
-      estimatedCostUsd: plan.estimatedCostUsd,
-      startedAt: Date.now(),
-    };
-    try {
-      let output: TierOutput;
-      try {
-        output = await callTier({
-          tier,
-          request: plan.request,
-          signal: this.signal,
-          tracer: this.tracer,
-          parent: attemptContext,
-          recordContent: this.cascade.options.recordContent === true,
-        });
-      } catch (error) {
-        // The caller's abort can win the race with the call's own classified error: check the signal first.
-        const failure = this.signal?.aborted
-          ? new AbortError('the run was aborted', { cause: this.signal.reason })
-          : CascadeError.from(error);
-        recordError(span, failure);
-        return finish(span, {
-          ...common,
-          outcome: AbortError.isInstance(failure) ? 'aborted' : 'provider-error',
-          candidates: [],
-          selectedCandidate: 0,
-          gates: [],
-          usage: ZERO_USAGE,
-          costUsd: 0,
-          calls: 1,
-          latencyMs: performance.now() - started,
-          error: failure,
-        });
-      }
-      const produced = {
-        ...common,
-        responseModel: output.model,
-        candidates: output.candidates,
-        usage: output.usage,
-        costUsd: costOf(output.usage, tier.price),
-        calls: output.calls,
-        ...(output.samplesSaved > 0 ? { samplesSaved: output.samplesSaved } : {}),
-      };
-      let gates: GateRun;
-      try {
-        gates = await this.runGates(plan, output, attemptContext);
-      } catch (error) {
-        // Only an abort escapes runGates; what the model produced is kept all the same.
-        const failure = CascadeError.from(error, 'ABORTED');
-        return finish(span, {
-          ...produced,
-          outcome: 'aborted',
-          selectedCandidate: 0,
-          gates: [],
-          latencyMs: performance.now() - started,
-          error: failure,
-        });
-      }
-      if (gates.value !== undefined) this.values.set(index, gates.value);
-      return finish(span, {
-        ...produced,
-        outcome:
-          gates.failed === undefined
-            ? 'accepted'
-            : plan.canRepair && gates.failed.feedback !== undefined
-              ? 'repaired'
-              : 'gate-failed',
-        selectedCandidate: gates.selected,
-        gates: gates.records,
-        ...(gates.failedGate === undefined ? {} : { failedGate: gates.failedGate }),
-        latencyMs: performance.now() - started,
-      });
-    } finally {
-      span.end();
-    }
-  }
-
-  async runGates(plan: AttemptPlan, output: TierOutput, parent: Context): Promise<GateRun> {
-    const { tier } = plan;
-    const records: GateRecord[] = [];
-    let selected = 0;
-    let value: unknown;
-    for (const gate of tier.gates) {
-      this.throwIfAborted();
-      const span = this.tracer.startSpan(
-        `${SPAN.gate} ${gate.name}`,
-        { attributes: { [ATTR.gateName]: gate.name } },
-        parent,
-      );
-      const started = performance.now();
-      let result: GateResult;
-      const skipReason = tier.skippedGates.get(gate);
-      if (skipReason !== undefined) {
-        result = { status: 'skipped', reason: skipReason };
-      } else {
-        const candidate = output.candidates[selected] ?? output.candidates[0];
-        const context: GateContext = {
-          request: plan.request,
-          tier: tier.info,
-          candidate: candidate as GateContext['candidate'],
-          candidateIndex: selected,
-          candidates: output.candidates,
-          value,
-          usage: output.usage,
-          signal: this.signal ?? NEVER_ABORTED,
-        };
-        result = await this.evaluateGate(gate.evaluate.bind(gate), context, span);
-      }
-      const record: GateRecord = {
-        name: gate.name,
-        status: result.status,
-        reason: result.reason,
-        ...(result.score === undefined ? {} : { score: result.score }),
-        ...(result.feedback === undefined ? {} : { feedback: result.feedback }),
-        ...(result.value === undefined ? {} : { value: result.value }),
-        ...(result.details === undefined ? {} : { details: result.details }),
-        latencyMs: performance.now() - started,
-      };
-      records.push(record);
-      span.setAttributes({
-        [ATTR.gateStatus]: result.status,
-        [ATTR.gateReason]: result.reason,
-        ...(result.score === undefined ? {} : { [ATTR.gateScore]: result.score }),
-      });
-      this.emit({ type: 'gate', ...this.base(), tier: tier.name, attempt: this.attempts.length, gate: record });
-      if (result.status === 'fail') {
-        const repairing = plan.canRepair && result.feedback !== undefined;
-        if (!repairing) {
-          const next = this.cascade.tiers[tier.index + 1];
-          span.addEvent('escalation', {
-            [ATTR.gateName]: gate.name,
-            [ATTR.escalationFrom]: tier.name,
-            ...(next === undefined ? {} : { [ATTR.escalationTo]: next.name }),
-          });
-        }
-        span.end();
-        return { records, failed: result, failedGate: gate.name, selected, value };
-      }
-      span.end();
-      if (result.status === 'pass') {
-        if (result.value !== undefined) value = result.value;
-        const chosen = result.candidateIndex;
-        if (chosen !== undefined && Number.isInteger(chosen) && chosen >= 0 && chosen < output.candidates.length) {
-          selected = chosen;
-        }
-      }
-    }
-    return { records, failed: undefined, failedGate: undefined, selected, value };
-  }
-
-  /** A gate that throws, hangs past an abort, or returns nonsense is a failed gate, never a crashed run. */
-  async evaluateGate(
-    evaluate: (context: GateContext) => GateResult | Promise<GateResult>,
-    context: GateContext,
-    span: Span,
-  ): Promise<GateResult> {
-    let result: GateResult;
-    try {
-      result = await raceAbort(
-        Promise.resolve().then(() => evaluate(context)),
-        this.signal,
-      );
-    } catch (error) {
-      if (this.signal?.aborted)
-        throw new AbortError('the run was aborted', { cause: this.signal.reason, attempts: this.attempts });
-      recordError(span, error);
-      const message = error instanceof Error ? error.message : String(error);
-      return { status: 'fail', reason: 'gate-error', details: { error: message.slice(0, 500) } };
-    }
-    if (typeof result !== 'object' || result === null || !['pass', 'fail', 'skipped'].includes(result.status)) {
-      return { status: 'fail', reason: 'gate-error', details: { error: 'the gate returned no valid result' } };
-    }
-    return result;
-  }
-}
-
-const NEVER_ABORTED = new AbortController().signal;
-
-function finish(span: Span, attempt: Attempt): Attempt {
-  span.setAttributes({ [ATTR.attemptOutcome]: attempt.outcome, [ATTR.attemptCostUsd]: attempt.costUsd });
-  return attempt;
-}
-
 function passedGates(attempt: Attempt): number {
   return attempt.gates.filter((g) => g.status !== 'fail').length;
 }
@@ -432,6 +105,37 @@ function bestAttempt(attempts: readonly Attempt[]): Attempt | undefined {
   return best;
 }
 
+/** One tier of a contest; `start` delays it (a hedge) and resolves `false` to call it off. */
+interface ContestEntry {
+  readonly tier: ResolvedTier;
+  readonly kind: AttemptKind;
+  readonly start?: Promise<boolean>;
+  readonly onSettled?: () => void;
+}
+
+/** How one visit to a tier ended. */
+type Visit =
+  | { readonly status: 'accepted'; readonly attempt: Attempt }
+  | { readonly status: 'failed' }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'budget'; readonly estimatedCostUsd: number; readonly kind: AttemptKind }
+  | { readonly status: 'cancelled' };
+
+/** An AbortController that follows the run's signal, for a tier visit another tier may cancel. */
+function childController(parent: AbortSignal | undefined): { controller: AbortController; release: () => void } {
+  const controller = new AbortController();
+  if (parent === undefined) return { controller, release: () => {} };
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, release: () => {} };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, release: () => parent.removeEventListener('abort', onAbort) };
+}
+
+const HEDGE_LOST = 'cancelled: a tier of the hedge or race answered first';
+
 let runCounter = 0;
 
 /**
@@ -440,7 +144,8 @@ let runCounter = 0;
  */
 export function createCascade<TValue = unknown>(options: CascadeOptions): Cascade<TValue> {
   const cascade = resolveOptions(options);
-  const top = cascade.tiers[cascade.tiers.length - 1] as ResolvedTier;
+  const { tiers } = cascade;
+  const top = tiers[tiers.length - 1] as ResolvedTier;
 
   function result(run: Run, attempt: Attempt, outcome: RunOutcome): CascadeResult<TValue> {
     const candidate = attempt.candidates[attempt.selectedCandidate] ?? attempt.candidates[0];
@@ -466,9 +171,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
 
   /** Measured when the top tier ran; otherwise priced from this run's own token counts, and labelled so. */
   function topTierCost(run: Run, answer: Attempt): { usd: number; estimated: boolean } {
-    const onTop = run.attempts.filter(
-      (a) => a.tierIndex === top.index && a.calls > 0 && a.outcome !== 'provider-error',
-    );
+    const onTop = run.attempts.filter((a) => a.tierIndex === top.index && a.candidates.length > 0);
     if (onTop.length > 0) return { usd: onTop.reduce((sum, a) => sum + a.costUsd, 0), estimated: false };
     const first = run.attempts.find((a) => a.usage.inputTokens > 0);
     const inputTokens =
@@ -477,87 +180,180 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     return { usd: costOf({ inputTokens, outputTokens }, top.price), estimated: true };
   }
 
-  async function runLadder(run: Run, start: number): Promise<CascadeResult<TValue>> {
-    const { tiers } = cascade;
-    const skipped: { tier: string; reason: string }[] = [];
+  /** Why a tier cannot take this request now, before any circuit check; `undefined` when it can. */
+  function policySkip(run: Run, tier: ResolvedTier): string | undefined {
     const dataClass = run.request.metadata?.dataClass;
-    let kind: AttemptKind = 'first';
-    let reachedTier = false;
-    for (let t = start; t < tiers.length; t += 1) {
-      const tier = tiers[t] as ResolvedTier;
-      if (tier.dataClasses !== undefined && (dataClass === undefined || !tier.dataClasses.has(dataClass))) {
-        const reason = `data class '${dataClass ?? '(none)'}' is not allowed on this tier`;
-        skipped.push({ tier: tier.name, reason });
-        run.emit({ type: 'tier-skipped', ...run.base(), tier: tier.name, reason });
+    if (tier.dataClasses !== undefined && (dataClass === undefined || !tier.dataClasses.has(dataClass))) {
+      return `data class '${dataClass ?? '(none)'}' is not allowed on this tier`;
+    }
+    return undefined;
+  }
+
+  /**
+   * One visit to a tier: retries of provider errors and repairs of failed gates, until an answer passes,
+   * the tier gives up, the budget stops it, or `signal` (another tier winning a hedge or race) cancels it.
+   * Throws only when the caller aborts the run.
+   */
+  async function runTier(run: Run, tier: ResolvedTier, firstKind: AttemptKind, signal: AbortSignal): Promise<Visit> {
+    const skip = policySkip(run, tier);
+    if (skip !== undefined) return { status: 'skipped', reason: skip };
+    let circuit: { decision: CircuitDecision } = { decision: 'allow' };
+    if (tier.breaker !== undefined) {
+      const acquired = await tier.breaker
+        .acquire()
+        .catch(() => ({ decision: 'allow' as const, transition: undefined }));
+      if (acquired.transition !== undefined) {
+        run.emit({ type: 'circuit', ...run.base(), tier: tier.name, ...acquired.transition });
+      }
+      if (acquired.decision === 'reject') return { status: 'skipped', reason: 'circuit open' };
+      circuit = { decision: acquired.decision };
+    }
+    let kind = firstKind;
+    let messages = run.messages;
+    let repairsLeft = tier.repairs;
+    let retry = 0;
+    for (;;) {
+      run.throwIfAborted();
+      if (signal.aborted) return { status: 'cancelled' };
+      const request = run.providerRequest(tier, messages);
+      const estimatedCostUsd = run.estimateCost(tier, request);
+      if (!run.affordable(estimatedCostUsd)) return { status: 'budget', estimatedCostUsd, kind };
+      const attempt = await run.attempt({
+        tier,
+        kind,
+        request,
+        canRepair: repairsLeft > 0,
+        estimatedCostUsd,
+        signal,
+        circuit,
+      });
+      run.record(attempt);
+      run.throwIfAborted();
+      if (attempt.outcome === 'aborted') return { status: 'cancelled' };
+      if (attempt.outcome === 'accepted') return { status: 'accepted', attempt };
+      if (attempt.outcome === 'provider-error') {
+        const error = attempt.error;
+        const circuitOpen = tier.breaker !== undefined && (await tier.breaker.snapshot()).state === 'open';
+        const delay =
+          ProviderError.isInstance(error) && error.retryable && retry < tier.retries && !circuitOpen
+            ? backoffDelay(retry, error.retryAfterMs, cascade.retry)
+            : undefined;
+        if (delay === undefined || error === undefined) {
+          escalate(run, tier, `provider-error: ${error?.message ?? 'unknown'}`);
+          return { status: 'failed' };
+        }
+        run.emit({ type: 'retry', ...run.base(), tier: tier.name, delayMs: delay, error });
+        try {
+          await sleep(delay, signal);
+        } catch {
+          run.throwIfAborted();
+          return { status: 'cancelled' };
+        }
+        retry += 1;
+        kind = 'retry';
         continue;
       }
-      if (reachedTier) {
-        run.escalations += 1;
-        kind = 'escalation';
+      retry = 0;
+      if (attempt.outcome === 'repaired') {
+        const failed = attempt.gates[attempt.gates.length - 1] as GateRecord;
+        const prompt = (cascade.options.repairPrompt ?? defaultRepairPrompt)(failed.feedback ?? '', failed.name);
+        const answer = attempt.candidates[attempt.selectedCandidate]?.text ?? '';
+        messages = [...messages, { role: 'assistant', content: answer }, { role: 'user', content: prompt }];
+        repairsLeft -= 1;
+        run.repairs += 1;
+        kind = 'repair';
+        run.emit({ type: 'repair', ...run.base(), tier: tier.name, gate: failed.name });
+        continue;
       }
-      reachedTier = true;
-      let messages = run.messages;
-      let repairsLeft = tier.repairs;
-      let retry = 0;
-      for (;;) {
-        run.throwIfAborted();
-        const request = run.providerRequest(tier, messages);
-        const estimatedCostUsd = run.estimateCost(tier, request);
-        if (run.budgetUsd !== undefined && run.costUsd + estimatedCostUsd > run.budgetUsd) {
-          return budgetStop(run, tier, estimatedCostUsd, kind);
-        }
-        const attempt = await run.attempt({ tier, kind, request, canRepair: repairsLeft > 0, estimatedCostUsd });
-        run.record(attempt);
-        run.throwIfAborted();
-        if (attempt.outcome === 'accepted') return result(run, attempt, 'accepted');
-        if (attempt.outcome === 'provider-error') {
-          const error = attempt.error;
-          const delay =
-            ProviderError.isInstance(error) && error.retryable && retry < tier.retries
-              ? backoffDelay(retry, error.retryAfterMs, cascade.retry)
-              : undefined;
-          if (delay === undefined || error === undefined) {
-            escalate(run, tier, `provider-error: ${error?.message ?? 'unknown'}`);
-            break;
-          }
-          run.emit({ type: 'retry', ...run.base(), tier: tier.name, delayMs: delay, error });
-          try {
-            await sleep(delay, run.signal);
-          } catch {
-            run.throwIfAborted();
-          }
-          retry += 1;
-          kind = 'retry';
-          continue;
-        }
-        retry = 0;
-        if (attempt.outcome === 'repaired') {
-          const failed = attempt.gates[attempt.gates.length - 1] as GateRecord;
-          const prompt = (cascade.options.repairPrompt ?? defaultRepairPrompt)(failed.feedback ?? '', failed.name);
-          const answer = attempt.candidates[attempt.selectedCandidate]?.text ?? '';
-          messages = [...messages, { role: 'assistant', content: answer }, { role: 'user', content: prompt }];
-          repairsLeft -= 1;
-          run.repairs += 1;
-          kind = 'repair';
-          run.emit({ type: 'repair', ...run.base(), tier: tier.name, gate: failed.name });
-          continue;
-        }
-        escalate(run, tier, `gate-failed: ${attempt.failedGate ?? 'unknown'}`);
-        break;
-      }
+      escalate(run, tier, `gate-failed: ${attempt.failedGate ?? 'unknown'}`);
+      return { status: 'failed' };
     }
-    if (!reachedTier) {
-      throw new NoTierAvailableError(
-        `no tier could take request${run.request.id === undefined ? '' : ` '${run.request.id}'`}: ${skipped.map((s) => `${s.tier} (${s.reason})`).join('; ')}`,
-        { attempts: run.attempts, skipped },
-      );
-    }
-    return exhausted(run);
   }
 
   function escalate(run: Run, tier: ResolvedTier, reason: string): void {
-    const next = cascade.tiers[tier.index + 1];
+    const next = tiers[tier.index + 1];
     run.emit({ type: 'escalation', ...run.base(), from: tier.name, to: next?.name, reason });
+  }
+
+  function hedgeDelay(tier: ResolvedTier): number | undefined {
+    const hedge = cascade.hedge;
+    if (hedge === undefined) return undefined;
+    if (hedge.delayMs !== 'p95') return hedge.delayMs;
+    const latency = tier.latency.snapshot();
+    return latency.samples >= hedge.minimumSamples && latency.p95Ms !== undefined
+      ? latency.p95Ms
+      : hedge.fallbackDelayMs;
+  }
+
+  /**
+   * Runs several tier visits at once; returns the winner by `prefer` and cancels the rest. A pass on a
+   * stronger tier waits for cheaper tiers still running when `prefer` is 'cheapest'; answers that settle in
+   * the same turn are decided in ladder order. `start` lets a visit begin later (a hedge's delay).
+   */
+  async function contest(
+    run: Run,
+    entries: readonly ContestEntry[],
+    prefer: 'cheapest' | 'first',
+  ): Promise<{ winner: Attempt | undefined; visits: (Visit | undefined)[] }> {
+    const controllers = entries.map(() => childController(run.signal));
+    const visits: (Visit | undefined)[] = entries.map(() => undefined);
+    let failure: unknown;
+    let wake: () => void = () => {};
+    const tasks = entries.map(async (entry, i) => {
+      const { controller } = controllers[i] as { controller: AbortController };
+      try {
+        if (entry.start !== undefined && !(await entry.start)) {
+          visits[i] = { status: 'cancelled' };
+          return;
+        }
+        if (controller.signal.aborted) {
+          visits[i] = { status: 'cancelled' };
+          return;
+        }
+        visits[i] = await runTier(run, entry.tier, entry.kind, controller.signal);
+      } catch (error) {
+        failure ??= error;
+        visits[i] = { status: 'cancelled' };
+      } finally {
+        entry.onSettled?.();
+        wake();
+      }
+    });
+    const all = Promise.all(tasks);
+    let winner: number | undefined;
+    try {
+      for (;;) {
+        const changed = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        if (visits.every((v) => v !== undefined)) break;
+        await changed;
+        // Let visits that settle in the same turn land, so ties go to the cheaper tier.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (failure !== undefined) break;
+        const accepted = visits.flatMap((v, i) => (v?.status === 'accepted' ? [i] : []));
+        if (accepted.length === 0) continue;
+        const best = Math.min(...accepted);
+        const cheaperRunning = visits.some((v, i) => v === undefined && i < best);
+        if (prefer === 'first' || !cheaperRunning) {
+          winner = best;
+          break;
+        }
+        // 'cheapest': stronger tiers than the best pass so far can no longer win.
+        controllers.forEach(({ controller }, i) => {
+          if (i > best && visits[i] === undefined) controller.abort(new Error(HEDGE_LOST));
+        });
+      }
+    } finally {
+      controllers.forEach(({ controller }, i) => {
+        if (i !== winner && visits[i] === undefined) controller.abort(new Error(HEDGE_LOST));
+      });
+      await all;
+      for (const { release } of controllers) release();
+    }
+    if (failure !== undefined) throw failure;
+    const visit = winner === undefined ? undefined : visits[winner];
+    return { winner: visit?.status === 'accepted' ? visit.attempt : undefined, visits };
   }
 
   function budgetStop(
@@ -567,15 +363,10 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     kind: AttemptKind,
   ): CascadeResult<TValue> {
     const budget = run.budgetUsd as number;
-    run.emit({
-      type: 'budget',
-      ...run.base(),
-      tier: tier.name,
-      estimatedUsd: estimatedCostUsd,
-      leftUsd: budget - run.costUsd,
-    });
+    const left = budget - run.costUsd;
+    run.emit({ type: 'budget', ...run.base(), tier: tier.name, estimatedUsd: estimatedCostUsd, leftUsd: left });
     run.record({
-      index: run.attempts.length,
+      index: run.nextIndex++,
       tier: tier.name,
       tierIndex: tier.index,
       model: tier.model,
@@ -584,7 +375,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
       candidates: [],
       selectedCandidate: 0,
       gates: [],
-      usage: ZERO_USAGE,
+      usage: { inputTokens: 0, outputTokens: 0 },
       costUsd: 0,
       estimatedCostUsd,
       calls: 0,
@@ -594,34 +385,137 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     const best = bestAttempt(run.attempts);
     if (cascade.options.onBudgetExceeded === 'best' && best !== undefined) return result(run, best, 'budget');
     throw new BudgetExceededError(
-      `tier '${tier.name}' would cost about $${estimatedCostUsd.toFixed(6)}, over the $${(budget - run.costUsd).toFixed(6)} left of the $${budget} budget`,
+      `tier '${tier.name}' would cost about $${estimatedCostUsd.toFixed(6)}, over the $${left.toFixed(6)} left of the $${budget} budget`,
       { attempts: run.attempts, budgetUsd: budget, spentUsd: run.costUsd },
     );
   }
 
-  function exhausted(run: Run): CascadeResult<TValue> {
+  function exhausted(run: Run, skipped: readonly { tier: string; reason: string }[]): CascadeResult<TValue> {
+    if (run.attempts.length === 0) {
+      throw new NoTierAvailableError(
+        `no tier could take request${run.request.id === undefined ? '' : ` '${run.request.id}'`}: ${skipped.map((s) => `${s.tier} (${s.reason})`).join('; ')}`,
+        { attempts: run.attempts, skipped },
+      );
+    }
     run.emit({ type: 'exhausted', ...run.base(), attempts: run.attempts });
     const best = bestAttempt(run.attempts);
     if (cascade.options.onExhausted === 'best' && best !== undefined) return result(run, best, 'exhausted');
     const last = run.attempts[run.attempts.length - 1];
     const why =
       last?.failedGate !== undefined ? `gate '${last.failedGate}' failed` : (last?.error?.message ?? 'no answer');
+    const skippedNote =
+      skipped.length === 0 ? '' : `; passed over: ${skipped.map((s) => `${s.tier} (${s.reason})`).join(', ')}`;
     throw new CascadeExhaustedError(
-      `every tier failed after ${run.attempts.length} attempt(s); last: ${why}`,
+      `every tier failed after ${run.attempts.length} attempt(s); last: ${why}${skippedNote}`,
       run.attempts,
       last?.error === undefined ? {} : { cause: last.error },
     );
   }
 
+  async function runLadder(run: Run, start: number, race: ResolvedRace | undefined): Promise<CascadeResult<TValue>> {
+    const skipped: { tier: string; reason: string }[] = [];
+    let reachedTier = false;
+    let t = start;
+    const note = (tier: ResolvedTier, visit: Visit): void => {
+      if (visit.status === 'skipped') {
+        skipped.push({ tier: tier.name, reason: visit.reason });
+        run.emit({ type: 'tier-skipped', ...run.base(), tier: tier.name, reason: visit.reason });
+      } else {
+        reachedTier = true;
+      }
+    };
+
+    if (race !== undefined) {
+      const raced = race.tiers.filter((i) => i >= start).map((i) => tiers[i] as ResolvedTier);
+      const { winner, visits } = await contest(
+        run,
+        raced.map((tier) => ({ tier, kind: 'race' as const })),
+        race.prefer,
+      );
+      raced.forEach((tier, i) => note(tier, visits[i] as Visit));
+      if (winner !== undefined) return result(run, winner, 'accepted');
+      const budget = visits.find((v) => v?.status === 'budget');
+      if (budget?.status === 'budget' && !visits.some((v) => v?.status === 'failed')) {
+        return budgetStop(run, raced[visits.indexOf(budget)] as ResolvedTier, budget.estimatedCostUsd, budget.kind);
+      }
+      t = Math.max(start, ...race.tiers) + 1;
+    }
+
+    while (t < tiers.length) {
+      const tier = tiers[t] as ResolvedTier;
+      const kind: AttemptKind = reachedTier ? 'escalation' : 'first';
+      const next = tiers[t + 1];
+      const delay = next === undefined ? undefined : hedgeDelay(tier);
+      let visit: Visit;
+      let advance = 1;
+      if (next !== undefined && delay !== undefined && policySkip(run, tier) === undefined) {
+        // A hedge: the next tier starts when this one has not answered within the delay, and is called off
+        // when this one settles first.
+        let settleStart: (start: boolean) => void = () => {};
+        const start = new Promise<boolean>((resolve) => {
+          settleStart = resolve;
+        });
+        const timer = setTimeout(() => {
+          run.emit({ type: 'hedge', ...run.base(), from: tier.name, to: next.name, delayMs: delay });
+          settleStart(true);
+        }, delay);
+        const stopTimer = () => {
+          clearTimeout(timer);
+          settleStart(false);
+        };
+        let contested: Awaited<ReturnType<typeof contest>>;
+        try {
+          contested = await contest(
+            run,
+            [
+              { tier, kind, onSettled: stopTimer },
+              { tier: next, kind: 'hedge', start },
+            ],
+            'first',
+          );
+        } finally {
+          stopTimer();
+        }
+        const [own, hedge] = contested.visits as [Visit, Visit];
+        note(tier, own);
+        if (contested.winner !== undefined) return result(run, contested.winner, 'accepted');
+        visit = own;
+        if (hedge.status === 'failed' || hedge.status === 'skipped') {
+          // Both tiers were tried (or the upper one passed over): the ladder goes on above the hedge.
+          note(next, hedge);
+          advance = 2;
+        }
+      } else {
+        const { controller, release } = childController(run.signal);
+        try {
+          visit = await runTier(run, tier, kind, controller.signal);
+        } finally {
+          release();
+        }
+        note(tier, visit);
+      }
+      if (visit.status === 'accepted') return result(run, visit.attempt, 'accepted');
+      if (visit.status === 'budget') return budgetStop(run, tier, visit.estimatedCostUsd, visit.kind);
+      t += advance;
+    }
+    return exhausted(run, skipped);
+  }
+
   async function run(request: CascadeRequest, runOptions: RunOptions = {}): Promise<CascadeResult<TValue>> {
     const messages = normaliseMessages(request);
-    const minTier = runOptions.minTier === undefined ? 0 : tierIndexOf(cascade.tiers, runOptions.minTier, 'minTier');
+    const minTier = runOptions.minTier === undefined ? 0 : tierIndexOf(tiers, runOptions.minTier, 'minTier');
     const routed = cascade.options.router?.(request);
-    const start = Math.max(minTier, routed === undefined ? 0 : tierIndexOf(cascade.tiers, routed, 'router'));
+    const start = Math.max(minTier, routed === undefined ? 0 : tierIndexOf(tiers, routed, 'router'));
     const budgetUsd = runOptions.budgetUsd ?? cascade.options.budgetUsd;
     if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
       throw new ConfigError('budgetUsd', `must be a finite number at least 0, got ${budgetUsd}`);
     }
+    const race =
+      runOptions.race === false
+        ? undefined
+        : runOptions.race === undefined
+          ? cascade.race
+          : resolveRace(runOptions.race, tiers, 'race');
     const effective =
       runOptions.metadata === undefined
         ? request
@@ -644,11 +538,12 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
       signal: runOptions.signal,
       budgetUsd,
       tracer,
+      runSpan: span,
       runContext: trace.setSpan(otelContext.active(), span),
     });
-    state.emit({ type: 'run-start', ...state.base(), startTier: (cascade.tiers[start] as ResolvedTier).name });
+    state.emit({ type: 'run-start', ...state.base(), startTier: (tiers[start] as ResolvedTier).name });
     try {
-      const outcome = await runLadder(state, start);
+      const outcome = await runLadder(state, start, race);
       span.setAttributes({
         [ATTR.outcome]: outcome.outcome,
         [ATTR.finalTier]: outcome.tier,
@@ -711,16 +606,27 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     );
   }
 
+  async function health(): Promise<TierHealth[]> {
+    return Promise.all(
+      tiers.map(async (tier) => ({
+        tier: tier.name,
+        circuit: tier.breaker === undefined ? undefined : await tier.breaker.snapshot(),
+        latency: tier.latency.snapshot(),
+      })),
+    );
+  }
+
   async function close(): Promise<void> {
-    const gates = new Set(cascade.tiers.flatMap((tier) => tier.gates));
+    const gates = new Set(tiers.flatMap((tier) => tier.gates));
     await Promise.all([...gates].map(async (gate) => gate.close?.()));
   }
 
   return {
     name: cascade.name,
-    tiers: cascade.tiers.map((tier) => tier.info),
+    tiers: tiers.map((tier) => tier.info),
     run,
     runMany,
+    health,
     close,
   };
 }

@@ -7,6 +7,15 @@ export {
   refusalGate,
 } from './builtin-gates.ts';
 export type {
+  CircuitBreakerOptions,
+  CircuitDecision,
+  CircuitSnapshot,
+  CircuitState,
+  CircuitStore,
+  CircuitTransition,
+} from './circuit-breaker.ts';
+export { CircuitBreaker, defaultIsFailure, InMemoryCircuitStore } from './circuit-breaker.ts';
+export type {
   Candidate,
   CascadeRequest,
   FinishReason,
@@ -34,8 +43,8 @@ export type {
   Usage,
 } from './contracts.ts';
 export { SPECIFICATION_VERSION } from './contracts.ts';
-export type { Cascade } from './engine.ts';
-export { createCascade, DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './engine.ts';
+export type { Cascade, TierHealth } from './engine.ts';
+export { createCascade } from './engine.ts';
 export type { CascadeErrorCode, CascadeErrorOptions, ProviderErrorKind, ProviderErrorOptions } from './errors.ts';
 export {
   AbortError,
@@ -46,11 +55,15 @@ export {
   NoTierAvailableError,
   ProviderError,
 } from './errors.ts';
+export type { LatencySnapshot } from './latency-tracker.ts';
+export { LatencyTracker } from './latency-tracker.ts';
 export type {
   BuiltinGateOptions,
   CascadeEvent,
   CascadeOptions,
   ExhaustedBehaviour,
+  HedgeOptions,
+  RaceOptions,
   RetryOptions,
   Router,
   RunManyOptions,
@@ -69,4 +82,5 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
+export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './run-state.ts';
 export { ATTR, SPAN } from './tracing.ts';

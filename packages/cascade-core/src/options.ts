@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
@@ -81,6 +82,34 @@ export interface CascadeOptions {
   readonly repairPrompt?: (feedback: string, gate: string) => string;
   /** Upper-bound estimate of a request's input tokens, for the budget check. Default: UTF-8 bytes / 3. */
   readonly estimateInputTokens?: (messages: readonly Message[]) => number;
+  /** A circuit breaker per tier (off by default): an unhealthy tier is passed over until it recovers. */
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  /** Hedged requests (off by default): start the next tier when a tier is slow to answer. */
+  readonly hedge?: HedgeOptions | false;
+  /** Call several tiers at once for every run (off by default); `run()` may set its own. */
+  readonly race?: RaceOptions;
+}
+
+export interface HedgeOptions {
+  /**
+   * How long a tier may take before the next tier starts in parallel: milliseconds, or `'p95'` for the
+   * tier's own recent 95th percentile (then `fallbackDelayMs` until `minimumSamples` calls were seen).
+   */
+  readonly delayMs: number | 'p95';
+  /** Used with `'p95'` while the tier has too few samples. Default 2,000 ms. */
+  readonly fallbackDelayMs?: number;
+  /** Calls a tier must have answered before its p95 is trusted. Default 20. */
+  readonly minimumSamples?: number;
+}
+
+export interface RaceOptions {
+  /** The tiers called at once (names or indexes). The ladder goes on above them if none passes. */
+  readonly tiers: readonly (string | number)[];
+  /**
+   * `'cheapest'` (default): the cheapest tier whose answer passes wins, so a pass on a stronger tier waits
+   * for the cheaper ones still running. `'first'`: the first answer that passes wins.
+   */
+  readonly prefer?: 'cheapest' | 'first';
 }
 
 export interface RunOptions {
@@ -90,6 +119,8 @@ export interface RunOptions {
   readonly budgetUsd?: number;
   /** Merged over the request's metadata. */
   readonly metadata?: RequestMetadata;
+  /** Race these tiers for this run, or `false` to turn off the cascade's race. */
+  readonly race?: RaceOptions | false;
 }
 
 export interface RunManyProgress {
@@ -129,6 +160,13 @@ export type CascadeEvent =
       readonly error: CascadeError;
     })
   | (EventBase & { readonly type: 'repair'; readonly tier: string; readonly gate: string })
+  | (EventBase & { readonly type: 'hedge'; readonly from: string; readonly to: string; readonly delayMs: number })
+  | (EventBase & {
+      readonly type: 'circuit';
+      readonly tier: string;
+      readonly from: CircuitState;
+      readonly to: CircuitState;
+    })
   | (EventBase & {
       readonly type: 'escalation';
       readonly from: string;

@@ -1,9 +1,11 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { builtinGates } from './builtin-gates.ts';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
 import { SPECIFICATION_VERSION } from './contracts.ts';
 import { ConfigError } from './errors.ts';
-import type { CascadeOptions, TierConfig } from './options.ts';
+import { LatencyTracker } from './latency-tracker.ts';
+import type { CascadeOptions, HedgeOptions, RaceOptions, TierConfig } from './options.ts';
 import { type ResolvedRetryOptions, resolveRetry } from './retry.ts';
 
 export interface ResolvedTier {
@@ -27,12 +29,21 @@ export interface ResolvedTier {
   readonly maxOutputTokens: number | undefined;
   readonly dataClasses: ReadonlySet<string> | undefined;
   readonly info: TierInfo;
+  readonly latency: LatencyTracker;
+  readonly breaker: CircuitBreaker | undefined;
+}
+
+export interface ResolvedRace {
+  readonly tiers: readonly number[];
+  readonly prefer: 'cheapest' | 'first';
 }
 
 export interface ResolvedCascade {
   readonly name: string;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
+  readonly hedge: Required<HedgeOptions> | undefined;
+  readonly race: ResolvedRace | undefined;
   readonly options: CascadeOptions;
 }
 
@@ -48,7 +59,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function checkNumber(
   field: string,
   value: unknown,
-  rule: { integer?: boolean; min: number; exclusiveMin?: boolean; allowInfinity?: boolean },
+  rule: { integer?: boolean; min: number; exclusiveMin?: boolean; max?: number; allowInfinity?: boolean },
 ): void {
   if (value === undefined) return;
   const isNumber = typeof value === 'number' && !Number.isNaN(value);
@@ -221,7 +232,66 @@ function resolveTier(
     maxOutputTokens: tier.maxOutputTokens,
     dataClasses: tier.dataClasses === undefined ? undefined : new Set(tier.dataClasses),
     info: { name: tier.name, index, model: tier.model, capabilities },
+    latency: new LatencyTracker(),
+    breaker:
+      options.circuitBreaker === undefined || options.circuitBreaker === false
+        ? undefined
+        : new CircuitBreaker(`${options.name ?? 'cascade'}:${tier.name}`, options.circuitBreaker),
   };
+}
+
+function checkCircuitBreaker(options: CircuitBreakerOptions | false | undefined): void {
+  if (options === undefined || options === false) return;
+  if (!isRecord(options)) throw new ConfigError('circuitBreaker', 'must be an object or false');
+  checkNumber('circuitBreaker.failureThreshold', options.failureThreshold, { integer: true, min: 1 });
+  checkNumber('circuitBreaker.errorRateThreshold', options.errorRateThreshold, { min: 0, exclusiveMin: true, max: 1 });
+  checkNumber('circuitBreaker.windowSize', options.windowSize, { integer: true, min: 1 });
+  checkNumber('circuitBreaker.minimumCalls', options.minimumCalls, { integer: true, min: 1 });
+  checkNumber('circuitBreaker.cooldownMs', options.cooldownMs, { min: 0 });
+  checkNumber('circuitBreaker.halfOpenProbes', options.halfOpenProbes, { integer: true, min: 1 });
+  checkFunction('circuitBreaker.isFailure', options.isFailure);
+  checkFunction('circuitBreaker.now', options.now);
+  if (
+    options.store !== undefined &&
+    !(isRecord(options.store) && typeof options.store.load === 'function' && typeof options.store.save === 'function')
+  ) {
+    throw new ConfigError('circuitBreaker.store', 'must have load(key) and save(key, snapshot)');
+  }
+}
+
+function resolveHedge(options: HedgeOptions | false | undefined): Required<HedgeOptions> | undefined {
+  if (options === undefined || options === false) return undefined;
+  if (!isRecord(options)) throw new ConfigError('hedge', 'must be an object or false');
+  if (options.delayMs !== 'p95') checkNumber('hedge.delayMs', options.delayMs ?? Number.NaN, { min: 0 });
+  checkNumber('hedge.fallbackDelayMs', options.fallbackDelayMs, { min: 0 });
+  checkNumber('hedge.minimumSamples', options.minimumSamples, { integer: true, min: 1 });
+  return {
+    delayMs: options.delayMs,
+    fallbackDelayMs: options.fallbackDelayMs ?? 2_000,
+    minimumSamples: options.minimumSamples ?? 20,
+  };
+}
+
+/** Resolves race options against the tiers; used when the cascade is built and for each run's own race. */
+export function resolveRace(
+  race: RaceOptions | undefined,
+  tiers: readonly { readonly name: string }[],
+  field: string,
+): ResolvedRace | undefined {
+  if (race === undefined) return undefined;
+  if (!isRecord(race) || !Array.isArray(race.tiers))
+    throw new ConfigError(`${field}.tiers`, 'must be an array of tier names or indexes');
+  if (race.tiers.length < 2) throw new ConfigError(`${field}.tiers`, 'needs at least two tiers to race');
+  checkOneOf(`${field}.prefer`, race.prefer, ['cheapest', 'first']);
+  const indexes = race.tiers.map((which, i) => {
+    const index = typeof which === 'number' ? which : tiers.findIndex((t) => t.name === which);
+    if (!Number.isInteger(index) || index < 0 || index >= tiers.length) {
+      throw new ConfigError(`${field}.tiers[${i}]`, `names no tier: ${JSON.stringify(which)}`);
+    }
+    return index;
+  });
+  if (new Set(indexes).size !== indexes.length) throw new ConfigError(`${field}.tiers`, 'names a tier twice');
+  return { tiers: [...indexes].sort((a, b) => a - b), prefer: race.prefer ?? 'cheapest' };
 }
 
 /** Validates every option once, when the cascade is built; errors name the offending field. */
@@ -254,6 +324,8 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     }
   }
 
+  checkCircuitBreaker(options.circuitBreaker);
+  const hedge = resolveHedge(options.hedge);
   const sharedGates = checkGates('gates', options.gates);
   const builtins = builtinGates(builtinOptions);
   const names = new Set<string>();
@@ -265,5 +337,12 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     names.add(resolved.name);
     return resolved;
   });
-  return { name: options.name ?? 'cascade', tiers, retry: resolveRetry(options.retry), options };
+  return {
+    name: options.name ?? 'cascade',
+    tiers,
+    retry: resolveRetry(options.retry),
+    hedge,
+    race: resolveRace(options.race, tiers, 'race'),
+    options,
+  };
 }

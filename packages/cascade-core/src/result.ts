@@ -2,7 +2,12 @@ import type { Candidate, GateStatus, Usage } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
 
 /** How an attempt came about. */
-export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation';
+/**
+ * How an attempt came about: the run's `first`, a `retry` after a provider error, a `repair` with a gate's
+ * feedback, an `escalation` after a lower tier failed, a `hedge` started because a lower tier was slow, or
+ * one of a `race` of tiers called at once.
+ */
+export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation' | 'hedge' | 'race';
 
 /**
  * Why an attempt ended.
@@ -11,7 +16,7 @@ export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation';
  * - `repaired`: a gate failed and its feedback went back to the same tier.
  * - `provider-error`: the call failed (see `error`); a retry or an escalation follows.
  * - `budget`: not called, because its estimated cost exceeded what was left of the budget.
- * - `aborted`: the caller's signal fired.
+ * - `aborted`: the caller's signal fired, or another tier of a hedge or race answered first.
  */
 export type AttemptOutcome = 'accepted' | 'gate-failed' | 'repaired' | 'provider-error' | 'budget' | 'aborted';
 
