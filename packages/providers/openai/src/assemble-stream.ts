@@ -24,6 +24,8 @@ export class StreamAssembly {
   #usage: unknown;
   #model: string | undefined;
   #unreadable = 0;
+  /** The response's content type, named when the stream turns out empty (a server that ignored `stream`). */
+  contentType: string | null = null;
 
   constructor(context: CallContext) {
     this.#context = context;
@@ -71,7 +73,9 @@ export class StreamAssembly {
 
   finish(messages: readonly Message[], missingUsage: MissingUsage): Generation {
     const context = this.#context;
-    if (this.#chunks === 0) throw malformed(context, 'a stream that ended before its first chunk', { retryable: true });
+    if (this.#chunks === 0) throw malformed(context, `a stream that ended before its first chunk (content-type ${this.contentType ?? 'none'})`, {
+        retryable: true,
+      });
     if (this.#choices.size === 0) {
       const why = this.#unreadable > 0 ? `${this.#unreadable} unreadable chunk(s) and no choices` : 'no choices';
       throw malformed(context, `a stream with ${why}`, { retryable: true });

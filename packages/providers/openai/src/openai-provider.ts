@@ -5,6 +5,7 @@ import {
   type Price,
   type Provider,
   type ProviderCapabilities,
+  ProviderError,
   type ProviderRequest,
   SPECIFICATION_VERSION,
 } from '@llm-cascade/core';
@@ -244,13 +245,27 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
     signal.throwIfAborted();
     const context: CallContext = { providerId: resolved.id, model: request.model };
     const body = buildRequestBody(request, generateOptions, resolved);
-    const requestOptions = {
-      signal,
-      timeout: generateOptions.timeoutMs ?? resolved.timeoutMs,
-      maxRetries: 0,
-    };
+    const timeoutMs = generateOptions.timeoutMs ?? resolved.timeoutMs;
+    // The client's own timeout stops at the response headers of a stream; this deadline covers the whole
+    // call, body included, for callers that bring no deadline of their own in the signal.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const requestOptions = { signal: AbortSignal.any([signal, deadline]), timeout: timeoutMs, maxRetries: 0 };
+    const timedOut = () =>
+      new ProviderError(`provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`, {
+        kind: 'timeout',
+        retryable: true,
+        providerId: context.providerId,
+        model: context.model,
+      });
     // Whatever the client throws after the caller aborted is the abort, not a provider failure.
-    const fail = (error: unknown): unknown => (signal.aborted ? signal.reason : classifyError(error, context));
+    const fail = (error: unknown): unknown =>
+      signal.aborted ? signal.reason : deadline.aborted ? timedOut() : classifyError(error, context);
+    // The client ends a stream quietly when its request is aborted: without this check a cancelled call
+    // would look like a stream that was cut short.
+    const throwIfStopped = () => {
+      signal.throwIfAborted();
+      if (deadline.aborted) throw timedOut();
+    };
 
     if (!resolved.stream) {
       let data: unknown;
@@ -260,7 +275,7 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
       } catch (error) {
         throw fail(error);
       }
-      signal.throwIfAborted();
+      throwIfStopped();
       return parseCompletion({
         data,
         status: response.status,
@@ -273,17 +288,15 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
 
     const assembly = new StreamAssembly(context);
     try {
-      const stream = await client.chat.completions.create(
-        { ...body, stream: true, stream_options: { include_usage: true } },
-        requestOptions,
-      );
+      const { data: stream, response } = await client.chat.completions
+        .create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions)
+        .withResponse();
+      assembly.contentType = response.headers.get('content-type');
       for await (const chunk of stream) assembly.add(chunk);
     } catch (error) {
       throw fail(error);
     }
-    // The client ends a stream quietly when its request is aborted: without this check a cancelled call
-    // would look like a stream that was cut short.
-    signal.throwIfAborted();
+    throwIfStopped();
     return assembly.finish(request.messages, resolved.missingUsage);
   }
 

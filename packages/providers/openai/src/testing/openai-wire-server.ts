@@ -77,8 +77,9 @@ export interface CompletionReply extends ReplyTiming {
   /** Milliseconds between stream events (a slow stream). */
   readonly eventDelayMs?: number;
   /**
-   * Cut the reply short. Streams: after this many data events, then end cleanly (`end`, no `[DONE]`) or
-   * reset the connection (`destroy`). JSON: half the body is sent, then the connection is reset.
+   * Cut the reply short. Streams: after `afterEvents` data events (default half of them), then end cleanly
+   * (`end`, no `[DONE]`) or reset the connection (`destroy`). JSON: half the body is sent, then the
+   * connection is reset, whatever `how` says.
    */
   readonly cut?: { readonly afterEvents?: number; readonly how: 'end' | 'destroy' };
 }
@@ -413,8 +414,9 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
       'cache-control': 'no-cache',
       connection: 'keep-alive',
     });
+    const cutAfter = reply.cut === undefined ? undefined : (reply.cut.afterEvents ?? Math.floor(events.length / 2));
     for (let i = 0; i < events.length; i += 1) {
-      if (reply.cut?.afterEvents !== undefined && i >= reply.cut.afterEvents) {
+      if (reply.cut !== undefined && cutAfter !== undefined && i >= cutAfter) {
         if (reply.cut.how === 'destroy') {
           // Let the written events reach the client before the connection is reset.
           await sleep(5, cancelled);
