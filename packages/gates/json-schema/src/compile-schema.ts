@@ -7,7 +7,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS, type JsonSchemaDraft } from './draft.ts';
 import { formatPath, pointerSegments } from './json-path.ts';
-import { DEFAULT_CACHE_SIZE, createValidatorCache, hashJson, type ValidatorCache } from './validator-cache.ts';
+import { canonicalJson, createValidatorCache, DEFAULT_CACHE_SIZE, hashJson, hashText, type ValidatorCache } from './validator-cache.ts';
 
 /**
  * Schemas that `$ref`s may point at, since remote references are never fetched: a map from URI to schema,
@@ -59,7 +59,7 @@ export interface CompileJsonSchemaOptions {
 /** At most this many issues are kept from one validation; the count of all of them is kept too. */
 export const MAX_ISSUES = 100;
 
-type AjvInstance = Pick<Ajv, 'compile' | 'addSchema' | 'addMetaSchema'>;
+type AjvInstance = Pick<Ajv, 'compile' | 'addSchema' | 'addMetaSchema' | 'removeSchema'>;
 
 const sharedCache: ValidatorCache<JsonSchemaValidator> = createValidatorCache({ size: DEFAULT_CACHE_SIZE });
 
@@ -70,7 +70,8 @@ export function defaultValidatorCache(): ValidatorCache<JsonSchemaValidator> {
 
 function createAjv(draft: JsonSchemaDraft, formats: boolean): AjvInstance {
   // strict: false because real schemas carry keywords ajv does not know (OpenAI's, descriptions, examples).
-  const options: AjvOptions = { strict: false, allErrors: true, validateFormats: formats };
+  // ownProperties: without it `required: ['constructor']` is met by `{}` through the prototype.
+  const options: AjvOptions = { strict: false, allErrors: true, validateFormats: formats, ownProperties: true };
   let ajv: AjvInstance;
   switch (draft) {
     case '04':
@@ -95,6 +96,54 @@ function createAjv(draft: JsonSchemaDraft, formats: boolean): AjvInstance {
   }
   if (formats) addFormats.default(ajv as Ajv);
   return ajv;
+}
+
+interface PooledAjv {
+  readonly ajv: AjvInstance;
+  compiled: number;
+}
+
+// Creating an ajv instance and compiling its meta-schema costs 10-30 ms; compiling one schema on a warm
+// instance about 1 ms. So instances are pooled per (draft, formats, registry). Each compiled schema stays
+// referenced by its instance, so an instance is retired after RETIRE_AFTER schemas: memory then follows the
+// validators still in use, which keep their own instance alive.
+const POOL_SIZE = 16;
+const RETIRE_AFTER = 256;
+const pool = createValidatorCache<PooledAjv>({ size: POOL_SIZE });
+
+function newInstance(draft: JsonSchemaDraft, formats: boolean, registry: JsonSchemaRegistry | undefined): AjvInstance {
+  const ajv = createAjv(draft, formats);
+  if (registry !== undefined) loadRegistry(ajv, registry, 'registry');
+  return ajv;
+}
+
+function isIdCollision(error: unknown): boolean {
+  return error instanceof Error && /already exists/.test(error.message);
+}
+
+function compileOnPooled(
+  instanceKey: string,
+  draft: JsonSchemaDraft,
+  formats: boolean,
+  registry: JsonSchemaRegistry | undefined,
+  schema: AnySchema,
+): ValidateFunction {
+  let pooled = pool.get(instanceKey);
+  if (pooled === undefined) {
+    pooled = { ajv: newInstance(draft, formats, registry), compiled: 0 };
+    pool.set(instanceKey, pooled);
+  }
+  pooled.compiled += 1;
+  if (pooled.compiled >= RETIRE_AFTER) pool.delete(instanceKey);
+  try {
+    return pooled.ajv.compile(schema);
+  } catch (error) {
+    // A failed compile may have registered the schema's $id; take it back so the instance stays clean.
+    pooled.ajv.removeSchema(schema);
+    // Another schema with the same $id lives on the pooled instance: this one gets an instance of its own.
+    if (isIdCollision(error)) return newInstance(draft, formats, registry).compile(schema);
+    throw error;
+  }
 }
 
 const registryKeys = new WeakMap<object, string>();
@@ -191,7 +240,16 @@ function wrap(validate: ValidateFunction, draft: JsonSchemaDraft, key: string): 
     draft,
     key,
     validate(value) {
-      if (validate(value) === true) return { valid: true };
+      let valid: boolean;
+      try {
+        valid = validate(value) === true;
+      } catch (error) {
+        // ajv can recurse without end on some $dynamicRef schemas; that fails the value, closed, and never
+        // escapes as a throw.
+        const message = `the validator could not check this value: ${describeError(error)}`;
+        return { valid: false, errorCount: 1, issues: [{ path: '$', message }] };
+      }
+      if (valid) return { valid: true };
       const errors = validate.errors ?? [];
       return { valid: false, errorCount: Math.max(1, errors.length), issues: issuesFromAjv(errors) };
     },
@@ -226,11 +284,15 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   }
   const formats = options.formats ?? true;
   const draft = detectDraft(schema) ?? defaultDraft;
-  let schemaKey: string;
+  let canonical: string;
   try {
-    schemaKey = hashJson(schema);
+    canonical = canonicalJson(schema);
   } catch (error) {
     throw new ConfigError(field, `is not a JSON document: ${describeError(error)}`, { cause: error });
+  }
+  const schemaKey = hashText(canonical);
+  if (options.registry !== undefined && (typeof options.registry !== 'object' || options.registry === null)) {
+    throw new ConfigError('registry', 'must be a map from URI to schema, or an array of schemas with `$id`');
   }
   let regKey: string;
   try {
@@ -243,19 +305,15 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   const cached = cache?.get(key);
   if (cached !== undefined) return cached;
 
-  // One ajv instance per compiled schema: ajv keeps every schema it compiled and rejects a second schema
-  // with the same `$id`, so a shared instance would grow without bound and collide across gates.
-  const ajv = createAjv(draft, formats);
-  if (options.registry !== undefined) {
-    if (typeof options.registry !== 'object' || options.registry === null) {
-      throw new ConfigError('registry', 'must be a map from URI to schema, or an array of schemas with `$id`');
-    }
-    loadRegistry(ajv, options.registry, 'registry');
-  }
+  // ajv caches by object identity: compiling a private copy keeps a caller's later edits from reaching a
+  // compiled validator, and gives every distinct schema its own entry.
+  const copy = JSON.parse(canonical) as AnySchema;
+  const instanceKey = `${draft}:${formats ? 'f' : '-'}:${regKey}`;
   let validate: ValidateFunction;
   try {
-    validate = ajv.compile(schema as AnySchema);
+    validate = compileOnPooled(instanceKey, draft, formats, options.registry, copy);
   } catch (error) {
+    if (ConfigError.isInstance(error)) throw error;
     const missing = missingRefOf(error);
     if (missing !== undefined) {
       throw new ConfigError(

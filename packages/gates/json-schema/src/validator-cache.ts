@@ -14,6 +14,7 @@ export interface ValidatorCache<TValue = unknown> {
   readonly size: number;
   get(key: string): TValue | undefined;
   set(key: string, value: TValue): void;
+  delete(key: string): boolean;
   clear(): void;
 }
 
@@ -55,6 +56,9 @@ export function createValidatorCache<TValue = unknown>(options: ValidatorCacheOp
         entries.delete(oldest.value);
       }
     },
+    delete(key) {
+      return entries.delete(key);
+    },
     clear() {
       entries.clear();
     },
@@ -95,5 +99,10 @@ export function canonicalJson(value: unknown): string {
 
 /** A short, stable hash of a JSON value (SHA-256 of its canonical JSON, base64url). */
 export function hashJson(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+  return hashText(canonicalJson(value));
+}
+
+/** SHA-256 of a text, base64url. */
+export function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
