@@ -1,4 +1,12 @@
-import type { Candidate, FinishReason, Generation, Message, MessageRole, ResponseFormat, TokenLogprob } from '@llm-cascade/core';
+import type {
+  Candidate,
+  FinishReason,
+  Generation,
+  Message,
+  MessageRole,
+  ResponseFormat,
+  TokenLogprob,
+} from '@llm-cascade/core';
 
 /** A request the server cannot take, with the HTTP status and OpenAI error fields to answer with. */
 export class WireError extends Error {
@@ -70,7 +78,11 @@ function convertMessages(value: unknown): Message[] {
     let mapped: MessageRole;
     if (role === 'system' || role === 'developer') mapped = 'system';
     else if (role === 'user' || role === 'assistant') mapped = role;
-    else throw bad(`${param}.role`, `${param}.role ${JSON.stringify(role)} cannot be replayed (system, developer, user, assistant)`);
+    else
+      throw bad(
+        `${param}.role`,
+        `${param}.role ${JSON.stringify(role)} cannot be replayed (system, developer, user, assistant)`,
+      );
     return { role: mapped, content: messageContent(message.content, `${param}.content`) };
   });
 }
@@ -93,7 +105,8 @@ function optionalBoolean(body: Record<string, unknown>, name: string): boolean |
 
 function responseFormatOf(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value) || typeof value.type !== 'string') throw bad('response_format', 'response_format must be an object with a type');
+  if (!isObject(value) || typeof value.type !== 'string')
+    throw bad('response_format', 'response_format must be an object with a type');
   if (value.type !== 'json_schema') return undefined;
   const spec = value.json_schema;
   if (!isObject(spec) || (spec.schema !== undefined && !isObject(spec.schema) && typeof spec.schema !== 'boolean')) {
@@ -118,7 +131,10 @@ function header(headers: { readonly [name: string]: string | string[] | undefine
  * `metadata.cascade_request_id`, `metadata.request_id`, `user`, then the `x-request-id` header (last: proxies
  * set it to random values). Each is tried against the recording; the messages hash is the fallback.
  */
-export function requestIds(body: Record<string, unknown>, headers: { readonly [name: string]: string | string[] | undefined }): string[] {
+export function requestIds(
+  body: Record<string, unknown>,
+  headers: { readonly [name: string]: string | string[] | undefined },
+): string[] {
   const metadata = isObject(body.metadata) ? body.metadata : {};
   const found = [
     header(headers, 'x-cascade-request-id'),
@@ -193,7 +209,11 @@ function wireLogprobs(logprobs: readonly TokenLogprob[]): WireLogprob[] {
     token: entry.token,
     logprob: entry.logprob,
     bytes: bytesOf(entry.token),
-    top_logprobs: (entry.topLogprobs ?? []).map((top) => ({ token: top.token, logprob: top.logprob, bytes: bytesOf(top.token) })),
+    top_logprobs: (entry.topLogprobs ?? []).map((top) => ({
+      token: top.token,
+      logprob: top.logprob,
+      bytes: bytesOf(top.token),
+    })),
   }));
 }
 
@@ -241,7 +261,11 @@ interface Piece {
  */
 function pieces(candidate: Candidate, withLogprobs: boolean): Piece[] {
   const logprobs = withLogprobs ? candidate.logprobs : undefined;
-  if (logprobs !== undefined && logprobs.length > 0 && logprobs.map((entry) => entry.token).join('') === candidate.text) {
+  if (
+    logprobs !== undefined &&
+    logprobs.length > 0 &&
+    logprobs.map((entry) => entry.token).join('') === candidate.text
+  ) {
     return logprobs.map((entry) => ({ content: entry.token, logprobs: [entry] }));
   }
   const words = candidate.text.length === 0 ? [] : candidate.text.split(/(?<=\s)(?=\S)/);
@@ -257,7 +281,12 @@ function pieces(candidate: Candidate, withLogprobs: boolean): Piece[] {
  * interleaves them; with `include_usage`, every chunk has `usage: null` and a last chunk with no choices
  * carries the usage.
  */
-export function* completionChunks(generation: Generation, request: ChatRequest, id: string, created: number): Generator<object> {
+export function* completionChunks(
+  generation: Generation,
+  request: ChatRequest,
+  id: string,
+  created: number,
+): Generator<object> {
   const base = { id, object: 'chat.completion.chunk', created, model: generation.model };
   const usage = request.includeUsage ? { usage: null } : {};
   const chunk = (index: number, delta: object, logprobs: object | null, finish: WireFinish | null) => ({

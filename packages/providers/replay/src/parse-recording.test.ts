@@ -15,7 +15,11 @@ const valid: RecordedRequest = {
   tiers: {
     'gpt-4o-mini': {
       candidates: [
-        { text: 'Paris', correct: true, logprobs: [{ token: 'Paris', logprob: -0.01, topLogprobs: [{ token: 'Paris', logprob: -0.01 }] }] },
+        {
+          text: 'Paris',
+          correct: true,
+          logprobs: [{ token: 'Paris', logprob: -0.01, topLogprobs: [{ token: 'Paris', logprob: -0.01 }] }],
+        },
       ],
       usage: { inputTokens: 20, outputTokens: 1 },
     },
@@ -56,13 +60,54 @@ describe('parseRecording', () => {
     ['[]', '', 'must be a JSON object'],
     [JSON.stringify({ ...valid, id: '' }), 'id', 'non-empty string'],
     [JSON.stringify({ ...valid, request: { system: 'only a system prompt' } }), 'request', 'at least one user message'],
-    [JSON.stringify({ ...valid, request: { messages: [{ role: 'tool', content: 'x' }] } }), 'request.messages[0].role', "'system', 'user' or 'assistant'"],
+    [
+      JSON.stringify({ ...valid, request: { messages: [{ role: 'tool', content: 'x' }] } }),
+      'request.messages[0].role',
+      "'system', 'user' or 'assistant'",
+    ],
     [JSON.stringify({ ...valid, tiers: {} }), 'tiers', 'at least one model'],
-    [JSON.stringify({ ...valid, tiers: { m: { candidates: [], usage: { inputTokens: 1, outputTokens: 1 } } } }), 'tiers.m.candidates', 'non-empty array'],
-    [JSON.stringify({ ...valid, tiers: { 'gpt-4o': { candidates: [{ text: 1 }], usage: { inputTokens: 1, outputTokens: 1 } } } }), 'tiers["gpt-4o"].candidates[0].text', 'must be a string'],
-    [JSON.stringify({ ...valid, tiers: { m: { candidates: [{ text: 'a', logprobs: [{ token: 'a', logprob: 0.5 }] }], usage: { inputTokens: 1, outputTokens: 1 } } } }), 'tiers.m.candidates[0].logprobs[0].logprob', 'at most 0'],
-    [JSON.stringify({ ...valid, tiers: { m: { candidates: [{ text: 'a', finishReason: 'done' }], usage: { inputTokens: 1, outputTokens: 1 } } } }), 'tiers.m.candidates[0].finishReason', 'must be one of'],
-    [JSON.stringify({ ...valid, tiers: { m: { candidates: [{ text: 'a' }], usage: { inputTokens: 1.5, outputTokens: 1 } } } }), 'tiers.m.usage.inputTokens', 'whole number'],
+    [
+      JSON.stringify({ ...valid, tiers: { m: { candidates: [], usage: { inputTokens: 1, outputTokens: 1 } } } }),
+      'tiers.m.candidates',
+      'non-empty array',
+    ],
+    [
+      JSON.stringify({
+        ...valid,
+        tiers: { 'gpt-4o': { candidates: [{ text: 1 }], usage: { inputTokens: 1, outputTokens: 1 } } },
+      }),
+      'tiers["gpt-4o"].candidates[0].text',
+      'must be a string',
+    ],
+    [
+      JSON.stringify({
+        ...valid,
+        tiers: {
+          m: {
+            candidates: [{ text: 'a', logprobs: [{ token: 'a', logprob: 0.5 }] }],
+            usage: { inputTokens: 1, outputTokens: 1 },
+          },
+        },
+      }),
+      'tiers.m.candidates[0].logprobs[0].logprob',
+      'at most 0',
+    ],
+    [
+      JSON.stringify({
+        ...valid,
+        tiers: { m: { candidates: [{ text: 'a', finishReason: 'done' }], usage: { inputTokens: 1, outputTokens: 1 } } },
+      }),
+      'tiers.m.candidates[0].finishReason',
+      'must be one of',
+    ],
+    [
+      JSON.stringify({
+        ...valid,
+        tiers: { m: { candidates: [{ text: 'a' }], usage: { inputTokens: 1.5, outputTokens: 1 } } },
+      }),
+      'tiers.m.usage.inputTokens',
+      'whole number',
+    ],
     [JSON.stringify({ ...valid, tiers: { m: { candidates: [{ text: 'a' }] } } }), 'tiers.m.usage', 'must be an object'],
   ])('rejects %s at %s', (line, path, message) => {
     const error = errorOf(() => parseRecording(line, { source: 'data.jsonl', line: 7 }));
@@ -81,7 +126,13 @@ describe('parseRecording', () => {
 });
 
 describe('readRecordings and loadRecordings', () => {
-  const lines = [JSON.stringify(valid), '', JSON.stringify({ ...valid, id: 'q2' }), '   ', JSON.stringify({ ...valid, id: 'q3' })];
+  const lines = [
+    JSON.stringify(valid),
+    '',
+    JSON.stringify({ ...valid, id: 'q2' }),
+    '   ',
+    JSON.stringify({ ...valid, id: 'q3' }),
+  ];
 
   it('stream a file line by line, skipping blank lines, with line numbers', async () => {
     const path = join(dir, 'ok.jsonl');
@@ -98,7 +149,11 @@ describe('readRecordings and loadRecordings', () => {
 
   it('report the line number of a malformed line', async () => {
     const path = join(dir, 'bad.jsonl');
-    const broken = JSON.stringify({ ...valid, id: 'q4', tiers: { m: { candidates: [{ text: 'a' }], usage: { inputTokens: -1, outputTokens: 0 } } } });
+    const broken = JSON.stringify({
+      ...valid,
+      id: 'q4',
+      tiers: { m: { candidates: [{ text: 'a' }], usage: { inputTokens: -1, outputTokens: 0 } } },
+    });
     writeFileSync(path, [...lines, broken, JSON.stringify(valid)].join('\n'));
     const read = async () => {
       const ids: string[] = [];

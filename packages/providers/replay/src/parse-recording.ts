@@ -10,7 +10,14 @@ export interface RecordingLocation {
 }
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant']);
-const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'content_filter', 'tool_calls', 'refusal', 'other']);
+const FINISH_REASONS: ReadonlySet<string> = new Set([
+  'stop',
+  'length',
+  'content_filter',
+  'tool_calls',
+  'refusal',
+  'other',
+]);
 
 type Fail = (path: string, message: string) => never;
 
@@ -21,7 +28,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -52,7 +60,8 @@ function checkLogprob(value: unknown, path: string, fail: Fail, allowTop: boolea
     fail(`${path}.logprob`, `must be a finite number at most 0, got ${describe(logprob)}`);
   }
   if (!allowTop || value.topLogprobs === undefined) return;
-  if (!Array.isArray(value.topLogprobs)) fail(`${path}.topLogprobs`, `must be an array, got ${describe(value.topLogprobs)}`);
+  if (!Array.isArray(value.topLogprobs))
+    fail(`${path}.topLogprobs`, `must be an array, got ${describe(value.topLogprobs)}`);
   value.topLogprobs.forEach((top, i) => {
     checkLogprob(top, `${path}.topLogprobs[${i}]`, fail, false);
   });
@@ -71,7 +80,10 @@ function checkCandidate(value: unknown, path: string, fail: Fail): void {
     fail(`${path}.correct`, `must be a boolean, got ${describe(value.correct)}`);
   }
   if (value.finishReason !== undefined && !FINISH_REASONS.has(value.finishReason as string)) {
-    fail(`${path}.finishReason`, `must be one of ${[...FINISH_REASONS].join(', ')}, got ${describe(value.finishReason)}`);
+    fail(
+      `${path}.finishReason`,
+      `must be one of ${[...FINISH_REASONS].join(', ')}, got ${describe(value.finishReason)}`,
+    );
   }
   optionalString(value, 'refusal', path, fail);
 }
@@ -85,14 +97,16 @@ function checkTier(value: unknown, path: string, fail: Fail): void {
     checkCandidate(candidate, `${path}.candidates[${i}]`, fail);
   });
   const usage = value.usage;
-  if (!isObject(usage)) fail(`${path}.usage`, `must be an object { inputTokens, outputTokens }, got ${describe(usage)}`);
+  if (!isObject(usage))
+    fail(`${path}.usage`, `must be an object { inputTokens, outputTokens }, got ${describe(usage)}`);
   const input = count(usage.inputTokens, `${path}.usage.inputTokens`, fail);
   count(usage.outputTokens, `${path}.usage.outputTokens`, fail);
   let cacheTokens = 0;
   for (const name of ['cachedInputTokens', 'cacheWriteInputTokens'] as const) {
     if (usage[name] !== undefined) cacheTokens += count(usage[name], `${path}.usage.${name}`, fail);
   }
-  if (cacheTokens > input) fail(`${path}.usage`, `cached and cache-write input tokens (${cacheTokens}) exceed inputTokens (${input})`);
+  if (cacheTokens > input)
+    fail(`${path}.usage`, `cached and cache-write input tokens (${cacheTokens}) exceed inputTokens (${input})`);
   if (value.latencyMs !== undefined) {
     const latency = value.latencyMs;
     if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) {
@@ -115,7 +129,8 @@ function checkRequest(value: unknown, fail: Fail): void {
       if (!ROLES.has(message.role as string)) {
         fail(`${path}.role`, `must be 'system', 'user' or 'assistant', got ${describe(message.role)}`);
       }
-      if (typeof message.content !== 'string') fail(`${path}.content`, `must be a string, got ${describe(message.content)}`);
+      if (typeof message.content !== 'string')
+        fail(`${path}.content`, `must be a string, got ${describe(message.content)}`);
       if (message.role !== 'system') conversational = true;
     });
   }
@@ -126,7 +141,10 @@ function checkRequest(value: unknown, fail: Fail): void {
       fail('request.responseFormat', `must be { type: 'json_schema', schema }, got ${describe(format)}`);
     }
     if (!isObject(format.schema) && typeof format.schema !== 'boolean') {
-      fail('request.responseFormat.schema', `must be a JSON Schema (object or boolean), got ${describe(format.schema)}`);
+      fail(
+        'request.responseFormat.schema',
+        `must be a JSON Schema (object or boolean), got ${describe(format.schema)}`,
+      );
     }
   }
   for (const name of ['maxOutputTokens', 'temperature'] as const) {
@@ -156,7 +174,8 @@ export function validateRecording(value: unknown, location: RecordingLocation = 
     throw new RecordingFormatError({ ...where, path }, message);
   };
   if (!isObject(value)) fail('', `must be a JSON object { id, request, tiers }, got ${describe(value)}`);
-  if (typeof value.id !== 'string' || value.id.length === 0) fail('id', `must be a non-empty string, got ${describe(value.id)}`);
+  if (typeof value.id !== 'string' || value.id.length === 0)
+    fail('id', `must be a non-empty string, got ${describe(value.id)}`);
   checkRequest(value.request, fail);
   if (!isObject(value.tiers) || Object.keys(value.tiers).length === 0) {
     fail('tiers', `must be an object naming at least one model, got ${describe(value.tiers)}`);

@@ -13,8 +13,13 @@ export class RecordingFormatError extends ConfigError {
   /** The JSON path of the offending value inside the record (`tiers["m"].usage.inputTokens`), or `''`. */
   readonly path: string;
 
-  constructor(location: { source: string; line: number; path: string }, message: string, options: { cause?: unknown } = {}) {
-    const where = location.source === 'records' ? `records[${location.line}]` : `${location.source} line ${location.line}`;
+  constructor(
+    location: { source: string; line: number; path: string },
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    const where =
+      location.source === 'records' ? `records[${location.line}]` : `${location.source} line ${location.line}`;
     super(location.path === '' ? where : `${where}: ${location.path}`, message, options);
     this.name = 'RecordingFormatError';
     this.source = location.source;

@@ -111,8 +111,10 @@ export function recordingProvider(options: RecordingProviderOptions): RecordingP
   if (options.path !== undefined && (typeof options.path !== 'string' || options.path.length === 0)) {
     throw new ConfigError('path', 'must be a non-empty file path');
   }
-  if (options.sink !== undefined && typeof options.sink !== 'function') throw new ConfigError('sink', 'must be a function');
-  if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('onError', 'must be a function');
+  if (options.sink !== undefined && typeof options.sink !== 'function')
+    throw new ConfigError('sink', 'must be a function');
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw new ConfigError('onError', 'must be a function');
 
   let enqueue: (line: string, record: RecordedRequest) => Promise<void>;
   if (options.sink !== undefined) {

@@ -3,9 +3,9 @@
  * same cascade run in process on `replayProvider` must give the same attempts, tokens and cost.
  */
 import {
+  type Candidate,
   type CascadeRequest,
   type CascadeResult,
-  type Candidate,
   createCascade,
   type FinishReason,
   type Gate,
@@ -57,14 +57,22 @@ const records: RecordedRequest[] = [
         ],
         usage: { inputTokens: 30, outputTokens: 3 },
       },
-      'gpt-4o': { candidates: [{ text: 'Friday', logprobs: [lp('Friday', -0.05)] }], usage: { inputTokens: 30, outputTokens: 1 } },
+      'gpt-4o': {
+        candidates: [{ text: 'Friday', logprobs: [lp('Friday', -0.05)] }],
+        usage: { inputTokens: 30, outputTokens: 1 },
+      },
     },
   },
   {
     id: 'unit-3',
     request: { system: SYSTEM, prompt: 'How many metres are in 3.5 km?' },
     reference: '3500',
-    tiers: { 'gpt-4o': { candidates: [{ text: '3500 m', logprobs: [lp('350', -0.1), lp('0 m', -0.2)] }], usage: { inputTokens: 27, outputTokens: 3 } } },
+    tiers: {
+      'gpt-4o': {
+        candidates: [{ text: '3500 m', logprobs: [lp('350', -0.1), lp('0 m', -0.2)] }],
+        usage: { inputTokens: 27, outputTokens: 3 },
+      },
+    },
   },
 ];
 
@@ -81,7 +89,9 @@ const agreement: Gate<string> = {
   evaluate(context) {
     const answers = context.candidates.map((candidate) => candidate.text.trim());
     const unanimous = answers.every((answer) => answer === answers[0]);
-    const confident = context.candidates.every((candidate) => (candidate.logprobs ?? []).every((token) => token.logprob > -0.5));
+    const confident = context.candidates.every((candidate) =>
+      (candidate.logprobs ?? []).every((token) => token.logprob > -0.5),
+    );
     return unanimous && confident
       ? { status: 'pass', reason: 'ok', value: answers[0] ?? '' }
       : { status: 'fail', reason: unanimous ? 'low-confidence' : 'disagreement' };
@@ -102,7 +112,9 @@ const KINDS: ReadonlyArray<[number, ProviderErrorKind, boolean]> = [
  */
 function openaiAdapter(client: OpenAI, options: { stream: boolean }): Provider {
   const finish = (reason: string | null): FinishReason =>
-    reason === 'length' || reason === 'content_filter' || reason === 'tool_calls' || reason === 'stop' ? reason : 'other';
+    reason === 'length' || reason === 'content_filter' || reason === 'tool_calls' || reason === 'stop'
+      ? reason
+      : 'other';
   const logprobsOf = (content: readonly { token: string; logprob: number }[] | null | undefined) =>
     content?.map((token) => ({ token: token.token, logprob: token.logprob }));
   return {
@@ -128,12 +140,22 @@ function openaiAdapter(client: OpenAI, options: { stream: boolean }): Provider {
             model: completion.model,
             candidates: completion.choices.map((choice): Candidate => {
               const logprobs = logprobsOf(choice.logprobs?.content);
-              return { text: choice.message.content ?? '', finishReason: finish(choice.finish_reason), ...(logprobs ? { logprobs } : {}) };
+              return {
+                text: choice.message.content ?? '',
+                finishReason: finish(choice.finish_reason),
+                ...(logprobs ? { logprobs } : {}),
+              };
             }),
-            usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+            usage: {
+              inputTokens: completion.usage?.prompt_tokens ?? 0,
+              outputTokens: completion.usage?.completion_tokens ?? 0,
+            },
           };
         }
-        const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions);
+        const stream = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          requestOptions,
+        );
         const texts: string[] = [];
         const tokens: TokenLogprob[][] = [];
         const reasons: FinishReason[] = [];
@@ -141,7 +163,8 @@ function openaiAdapter(client: OpenAI, options: { stream: boolean }): Provider {
         let usage = { inputTokens: 0, outputTokens: 0 };
         for await (const chunk of stream) {
           model = chunk.model;
-          if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+          if (chunk.usage)
+            usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
           for (const choice of chunk.choices) {
             texts[choice.index] = (texts[choice.index] ?? '') + (choice.delta.content ?? '');
             tokens[choice.index] = [...(tokens[choice.index] ?? []), ...(logprobsOf(choice.logprobs?.content) ?? [])];
@@ -171,7 +194,13 @@ function openaiAdapter(client: OpenAI, options: { stream: boolean }): Provider {
           });
         }
         if (error instanceof APIConnectionError) {
-          throw new ProviderError(error.message, { kind: 'connection', retryable: true, providerId: 'openai', model: request.model, cause: error });
+          throw new ProviderError(error.message, {
+            kind: 'connection',
+            retryable: true,
+            providerId: 'openai',
+            model: request.model,
+            cause: error,
+          });
         }
         throw error;
       }
@@ -182,7 +211,14 @@ function openaiAdapter(client: OpenAI, options: { stream: boolean }): Provider {
 function cascadeOver(small: Provider, large: Provider) {
   return createCascade<string>({
     tiers: [
-      { name: 'small', provider: small, model: 'gpt-4o-mini', price: prices['gpt-4o-mini'] as Price, retries: 0, gates: [agreement] },
+      {
+        name: 'small',
+        provider: small,
+        model: 'gpt-4o-mini',
+        price: prices['gpt-4o-mini'] as Price,
+        retries: 0,
+        gates: [agreement],
+      },
       // The top tier answers once and is trusted (only the built-in soft-failure gates run).
       { name: 'large', provider: large, model: 'gpt-4o', price: prices['gpt-4o'] as Price, retries: 0, gates: [] },
     ],
@@ -225,7 +261,9 @@ afterAll(async () => {
 
 describe('a cascade over the replay server with the real openai client', () => {
   it('escalates as recorded: accepted on small, escalated on disagreement, escalated past a missing recording', () => {
-    expect(inProcess.map((run) => [run.tier, run.value, run.attempts.map((a) => `${a.tier}:${a.outcome}`).join(' ')])).toEqual([
+    expect(
+      inProcess.map((run) => [run.tier, run.value, run.attempts.map((a) => `${a.tier}:${a.outcome}`).join(' ')]),
+    ).toEqual([
       ['small', '42', 'small:accepted'],
       ['large', 'Friday', 'small:gate-failed large:accepted'],
       ['large', '3500 m', 'small:provider-error large:accepted'],

@@ -7,8 +7,8 @@ import {
   createCascade,
   type GenerateOptions,
   type Message,
-  type ProviderRequest,
   ProviderError,
+  type ProviderRequest,
 } from '@llm-cascade/core';
 import { scriptedGate } from '@llm-cascade/core/test';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,8 +25,26 @@ const records: RecordedRequest[] = [
     tiers: {
       small: {
         candidates: [
-          { text: 'Paris', logprobs: [{ token: 'Paris', logprob: -0.05, topLogprobs: [{ token: 'Paris', logprob: -0.05 }, { token: 'Lyon', logprob: -3.2 }] }] },
-          { text: 'Paris.', logprobs: [{ token: 'Paris', logprob: -0.1 }, { token: '.', logprob: -0.7 }] },
+          {
+            text: 'Paris',
+            logprobs: [
+              {
+                token: 'Paris',
+                logprob: -0.05,
+                topLogprobs: [
+                  { token: 'Paris', logprob: -0.05 },
+                  { token: 'Lyon', logprob: -3.2 },
+                ],
+              },
+            ],
+          },
+          {
+            text: 'Paris.',
+            logprobs: [
+              { token: 'Paris', logprob: -0.1 },
+              { token: '.', logprob: -0.7 },
+            ],
+          },
           { text: 'Lyon, I think', finishReason: 'length', logprobs: [{ token: 'Lyon', logprob: -2.1 }] },
         ],
         usage: { inputTokens: 18, outputTokens: 20 },
@@ -43,7 +61,12 @@ const records: RecordedRequest[] = [
   {
     id: 'refused',
     request: { prompt: 'Write malware.' },
-    tiers: { small: { candidates: [{ text: '', refusal: 'I cannot help with that.', finishReason: 'refusal' }], usage: { inputTokens: 4, outputTokens: 7 } } },
+    tiers: {
+      small: {
+        candidates: [{ text: '', refusal: 'I cannot help with that.', finishReason: 'refusal' }],
+        usage: { inputTokens: 4, outputTokens: 7 },
+      },
+    },
   },
 ];
 
@@ -77,7 +100,10 @@ describe('replayProvider matching', () => {
   const provider = replayProvider({ records });
 
   it('matches by request id, even when the messages were templated differently', async () => {
-    const generation = await provider.generate(call([{ role: 'user', content: 'Which city is the capital of Germany?' }], { requestId: 'capital-de' }), options());
+    const generation = await provider.generate(
+      call([{ role: 'user', content: 'Which city is the capital of Germany?' }], { requestId: 'capital-de' }),
+      options(),
+    );
     expect(generation.candidates.map((c) => c.text)).toEqual(['Berlin']);
     expect(generation.usage).toEqual({ inputTokens: 9, outputTokens: 2 });
     expect(generation.model).toBe('small');
@@ -86,7 +112,10 @@ describe('replayProvider matching', () => {
   it('matches by the messages hash when there is no id, or the id is not recorded', async () => {
     const withoutId = await provider.generate(call(france), options());
     expect(withoutId.candidates[0]?.text).toBe('Paris');
-    const unknownId = await provider.generate(call([{ role: 'user', content: ' Capital of Germany?\n' }], { requestId: 'not-recorded' }), options());
+    const unknownId = await provider.generate(
+      call([{ role: 'user', content: ' Capital of Germany?\n' }], { requestId: 'not-recorded' }),
+      options(),
+    );
     expect(unknownId.candidates[0]?.text).toBe('Berlin');
   });
 
@@ -113,7 +142,11 @@ describe('replayProvider matching', () => {
 
   it('replays finish reasons and refusals', async () => {
     const generation = await provider.generate(call([{ role: 'user', content: 'Write malware.' }]), options());
-    expect(generation.candidates[0]).toEqual({ text: '', refusal: 'I cannot help with that.', finishReason: 'refusal' });
+    expect(generation.candidates[0]).toEqual({
+      text: '',
+      refusal: 'I cannot help with that.',
+      finishReason: 'refusal',
+    });
   });
 
   it('reports its models and priceFor from the prices map', () => {
@@ -148,7 +181,9 @@ describe('replayProvider samples and usage', () => {
     const error = await failure(provider.generate(call(france, { requestId: 'capital-fr' }), options({ samples: 4 })));
     expect(error.kind).toBe('not-found');
     expect(error.retryable).toBe(false);
-    expect(error.message).toContain("recording 'capital-fr' (records[0]) has 3 candidate(s) for model 'small', but 4 were asked for");
+    expect(error.message).toContain(
+      "recording 'capital-fr' (records[0]) has 3 candidate(s) for model 'small', but 4 were asked for",
+    );
   });
 
   it("cycles through the recorded candidates with whenExhausted: 'cycle'", async () => {
@@ -161,7 +196,11 @@ describe('replayProvider samples and usage', () => {
 
 describe('replayProvider logprobs', () => {
   it('declares logprobs only when the recording has some', () => {
-    expect(replayProvider({ records }).capabilities).toEqual({ logprobs: true, multipleSamples: true, structuredOutput: true });
+    expect(replayProvider({ records }).capabilities).toEqual({
+      logprobs: true,
+      multipleSamples: true,
+      structuredOutput: true,
+    });
     expect(replayProvider({ records: records.slice(1) }).capabilities.logprobs).toBe(false);
   });
 
@@ -201,10 +240,18 @@ describe('replayProvider repairs', () => {
       expect(generation.candidates.map((c) => c.text)).toEqual(['Paris.']);
       expect(generation.usage.inputTokens).toBeGreaterThan(18);
     }
-    const second = [...repair, { role: 'assistant', content: 'Paris.' } as const, { role: 'user', content: 'Again.' } as const];
+    const second = [
+      ...repair,
+      { role: 'assistant', content: 'Paris.' } as const,
+      { role: 'user', content: 'Again.' } as const,
+    ];
     const generation = await provider.generate(call(second), options());
     expect(generation.candidates.map((c) => c.text)).toEqual(['Lyon, I think']);
-    const third = [...second, { role: 'assistant', content: 'Lyon' } as const, { role: 'user', content: 'Again.' } as const];
+    const third = [
+      ...second,
+      { role: 'assistant', content: 'Lyon' } as const,
+      { role: 'user', content: 'Again.' } as const,
+    ];
     const error = await failure(provider.generate(call(third), options()));
     expect(error.message).toContain('1 more after 3 (repair 3)');
   });
@@ -241,9 +288,16 @@ describe('replayProvider merging and sources', () => {
   });
 
   it('validates in-memory records and its options when built', () => {
-    expect(() => replayProvider({ records: [{ ...records[1], tiers: { small: { candidates: [], usage: { inputTokens: 1, outputTokens: 1 } } } } as RecordedRequest] })).toThrow(
-      'records[0]: tiers.small.candidates',
-    );
+    expect(() =>
+      replayProvider({
+        records: [
+          {
+            ...records[1],
+            tiers: { small: { candidates: [], usage: { inputTokens: 1, outputTokens: 1 } } },
+          } as RecordedRequest,
+        ],
+      }),
+    ).toThrow('records[0]: tiers.small.candidates');
     const configError = (build: () => unknown) => {
       try {
         build();
@@ -297,12 +351,17 @@ describe('replayProvider latency', () => {
 
 describe('replayProvider in a cascade', () => {
   it('escalates on a gate failure and accounts the recorded usage at the tier prices', async () => {
-    const prices = { small: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, large: { inputPerMTok: 2.5, outputPerMTok: 10 } };
+    const prices = {
+      small: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+      large: { inputPerMTok: 2.5, outputPerMTok: 10 },
+    };
     const provider = replayProvider({ records, prices });
     const gate = scriptedGate({
       name: 'ends-with-period',
       results: (context) =>
-        context.candidate.text.endsWith('.') || context.tier.name === 'large' ? { status: 'pass', reason: 'ok' } : { status: 'fail', reason: 'no-period' },
+        context.candidate.text.endsWith('.') || context.tier.name === 'large'
+          ? { status: 'pass', reason: 'ok' }
+          : { status: 'fail', reason: 'no-period' },
     });
     const cascade = createCascade({
       tiers: [
@@ -311,14 +370,20 @@ describe('replayProvider in a cascade', () => {
       ],
       gates: [gate],
     });
-    const result = await cascade.run({ id: 'capital-fr', system: 'Answer with one word.', prompt: 'Capital of France?' });
+    const result = await cascade.run({
+      id: 'capital-fr',
+      system: 'Answer with one word.',
+      prompt: 'Capital of France?',
+    });
     expect(result.tier).toBe('large');
     expect(result.text).toBe('Paris');
     expect(result.attempts.map((a) => [a.tier, a.outcome])).toEqual([
       ['small', 'gate-failed'],
       ['large', 'accepted'],
     ]);
-    const expected = costOf({ inputTokens: 18, outputTokens: 4 }, prices.small) + costOf({ inputTokens: 18, outputTokens: 1 }, prices.large);
+    const expected =
+      costOf({ inputTokens: 18, outputTokens: 4 }, prices.small) +
+      costOf({ inputTokens: 18, outputTokens: 1 }, prices.large);
     expect(result.costUsd).toBeCloseTo(expected, 12);
     expect(result.usage).toEqual({ inputTokens: 36, outputTokens: 5 });
   });
@@ -334,6 +399,8 @@ describe('replayProvider in a cascade', () => {
     const result = await cascade.run({ id: 'capital-de', prompt: 'Capital of Germany?' });
     expect(result.tier).toBe('small');
     expect(result.attempts[0]?.outcome).toBe('provider-error');
-    expect(result.attempts[0]?.error?.message).toContain("recording 'capital-de' (records[1]) has no generation for model 'large'");
+    expect(result.attempts[0]?.error?.message).toContain(
+      "recording 'capital-de' (records[1]) has no generation for model 'large'",
+    );
   });
 });

@@ -14,8 +14,8 @@ import {
   createReplayStore,
   type RepairReplay,
   type ReplayStore,
-  type ServeRequest,
   type Served,
+  type ServeRequest,
   sourceRecords,
   type WhenCandidatesExhausted,
 } from './replay-store.ts';
@@ -73,12 +73,17 @@ function checkSource(options: ReplaySourceOptions): void {
   const hasRecords = options.records !== undefined;
   const hasPath = options.path !== undefined;
   if (hasRecords === hasPath) throw new ConfigError('records', 'give exactly one of `records` and `path`');
-  if (hasRecords && !Array.isArray(options.records)) throw new ConfigError('records', 'must be an array of recorded requests');
+  if (hasRecords && !Array.isArray(options.records))
+    throw new ConfigError('records', 'must be an array of recorded requests');
   if (hasPath && (typeof options.path !== 'string' || options.path.length === 0)) {
     throw new ConfigError('path', 'must be a non-empty file path');
   }
   const latency = options.latencyMs;
-  if (latency !== undefined && latency !== 'recorded' && !(typeof latency === 'number' && Number.isFinite(latency) && latency >= 0)) {
+  if (
+    latency !== undefined &&
+    latency !== 'recorded' &&
+    !(typeof latency === 'number' && Number.isFinite(latency) && latency >= 0)
+  ) {
     throw new ConfigError('latencyMs', `must be a finite number at least 0 or 'recorded', got ${String(latency)}`);
   }
   if (options.whenExhausted !== undefined && !['error', 'cycle'].includes(options.whenExhausted)) {

@@ -7,18 +7,35 @@ import { type ReplayServer, startReplayServer } from './replay-server.ts';
 const records: RecordedRequest[] = [
   {
     id: 'sentiment-1',
-    request: { system: 'Classify the sentiment: positive, negative or neutral.', prompt: 'The battery died after a day.' },
+    request: {
+      system: 'Classify the sentiment: positive, negative or neutral.',
+      prompt: 'The battery died after a day.',
+    },
     tiers: {
       'gpt-4o-mini': {
         candidates: [
           {
             text: 'negative',
             logprobs: [
-              { token: 'neg', logprob: -0.02, topLogprobs: [{ token: 'neg', logprob: -0.02 }, { token: 'neutral', logprob: -4.1 }, { token: 'pos', logprob: -6 }] },
+              {
+                token: 'neg',
+                logprob: -0.02,
+                topLogprobs: [
+                  { token: 'neg', logprob: -0.02 },
+                  { token: 'neutral', logprob: -4.1 },
+                  { token: 'pos', logprob: -6 },
+                ],
+              },
               { token: 'ative', logprob: -0.0001, topLogprobs: [{ token: 'ative', logprob: -0.0001 }] },
             ],
           },
-          { text: 'negative', logprobs: [{ token: 'neg', logprob: -0.03 }, { token: 'ative', logprob: -0.0002 }] },
+          {
+            text: 'negative',
+            logprobs: [
+              { token: 'neg', logprob: -0.03 },
+              { token: 'ative', logprob: -0.0002 },
+            ],
+          },
           { text: 'neutral', logprobs: [{ token: 'neutral', logprob: -3.9 }] },
         ],
         usage: { inputTokens: 31, outputTokens: 5, cachedInputTokens: 16 },
@@ -29,8 +46,14 @@ const records: RecordedRequest[] = [
     id: 'summary-7',
     request: { messages: [{ role: 'user', content: 'Summarise: the meeting moved to Friday at 3 pm.' }] },
     tiers: {
-      'gpt-4o': { candidates: [{ text: 'The meeting is now on Friday at 3 pm.' }], usage: { inputTokens: 17, outputTokens: 11 } },
-      'gpt-4o-mini': { candidates: [{ text: 'Meeting: Friday, 3 pm', finishReason: 'length' }], usage: { inputTokens: 17, outputTokens: 8 } },
+      'gpt-4o': {
+        candidates: [{ text: 'The meeting is now on Friday at 3 pm.' }],
+        usage: { inputTokens: 17, outputTokens: 11 },
+      },
+      'gpt-4o-mini': {
+        candidates: [{ text: 'Meeting: Friday, 3 pm', finishReason: 'length' }],
+        usage: { inputTokens: 17, outputTokens: 8 },
+      },
     },
   },
 ];
@@ -72,7 +95,13 @@ describe('startReplayServer chat completions', () => {
 
   it('matches by the messages hash, treating developer messages as system', async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'developer', content: sentiment[0]?.content ?? '' }, sentiment[1] ?? { role: 'user', content: '' }] })
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'developer', content: sentiment[0]?.content ?? '' },
+          sentiment[1] ?? { role: 'user', content: '' },
+        ],
+      })
       .withResponse();
     expect(response.headers.get('x-cascade-match')).toBe('hash');
     expect(data.choices[0]?.message.content).toBe('negative');
@@ -80,7 +109,11 @@ describe('startReplayServer chat completions', () => {
 
   it('takes the request id from metadata or user when no header carries one', async () => {
     const other = [{ role: 'user' as const, content: 'not the recorded text' }];
-    const viaMetadata = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: other, metadata: { cascade_request_id: 'summary-7' } });
+    const viaMetadata = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: other,
+      metadata: { cascade_request_id: 'summary-7' },
+    });
     expect(viaMetadata.choices[0]?.message.content).toBe('Meeting: Friday, 3 pm');
     expect(viaMetadata.choices[0]?.finish_reason).toBe('length');
     const viaUser = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: other, user: 'summary-7' });
@@ -88,7 +121,13 @@ describe('startReplayServer chat completions', () => {
   });
 
   it('honours n, logprobs and top_logprobs', async () => {
-    const data = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: sentiment, n: 3, logprobs: true, top_logprobs: 2 });
+    const data = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: sentiment,
+      n: 3,
+      logprobs: true,
+      top_logprobs: 2,
+    });
     expect(data.choices.map((c) => [c.index, c.message.content])).toEqual([
       [0, 'negative'],
       [1, 'negative'],
@@ -102,7 +141,12 @@ describe('startReplayServer chat completions', () => {
     expect(first?.[0]?.bytes).toEqual([...Buffer.from('neg')]);
     expect(first?.[0]?.top_logprobs.map((t) => t.token)).toEqual(['neg', 'neutral']);
     expect(data.choices[2]?.logprobs?.content?.[0]?.top_logprobs).toEqual([]);
-    expect(data.usage).toMatchObject({ prompt_tokens: 31, completion_tokens: 5, total_tokens: 36, prompt_tokens_details: { cached_tokens: 16 } });
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 31,
+      completion_tokens: 5,
+      total_tokens: 36,
+      prompt_tokens_details: { cached_tokens: 16 },
+    });
   });
 
   it('returns empty top_logprobs when only logprobs is asked for, as OpenAI does', async () => {
@@ -130,7 +174,8 @@ describe('startReplayServer chat completions', () => {
       if (chunk.usage) usage = chunk.usage;
       for (const choice of chunk.choices) {
         text[choice.index] += choice.delta.content ?? '';
-        for (const token of choice.logprobs?.content ?? []) tokens[choice.index]?.push(`${token.token}:${token.logprob}:${token.top_logprobs.length}`);
+        for (const token of choice.logprobs?.content ?? [])
+          tokens[choice.index]?.push(`${token.token}:${token.logprob}:${token.top_logprobs.length}`);
         if (choice.finish_reason) finish[choice.index] = choice.finish_reason;
       }
     }
@@ -170,7 +215,10 @@ describe('startReplayServer chat completions', () => {
 describe('startReplayServer errors', () => {
   it('answers 404 in OpenAI error shape when there is no recording, naming the request', async () => {
     const error = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'never recorded' }] }, { headers: { 'x-cascade-request-id': 'q-404' } })
+      .create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'never recorded' }] },
+        { headers: { 'x-cascade-request-id': 'q-404' } },
+      )
       .then(
         () => undefined,
         (reason: unknown) => reason,
@@ -184,8 +232,12 @@ describe('startReplayServer errors', () => {
   });
 
   it('answers 404 for a model the recording lacks and for more samples than recorded', async () => {
-    await expect(client.chat.completions.create({ model: 'o3', messages: sentiment })).rejects.toThrow("has no generation for model 'o3'");
-    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: sentiment, n: 4 })).rejects.toThrow('3 candidate(s)');
+    await expect(client.chat.completions.create({ model: 'o3', messages: sentiment })).rejects.toThrow(
+      "has no generation for model 'o3'",
+    );
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: sentiment, n: 4 })).rejects.toThrow(
+      '3 candidate(s)',
+    );
   });
 
   it('answers 400 for a bad body, naming the parameter', async () => {
@@ -199,14 +251,27 @@ describe('startReplayServer errors', () => {
     expect(noMessages?.param).toBe('messages');
     expect((await bad({ model: 'gpt-4o-mini', messages: sentiment, top_logprobs: 2 }))?.param).toBe('top_logprobs');
     expect((await bad({ model: 'gpt-4o-mini', messages: sentiment, n: 0 }))?.param).toBe('n');
-    expect((await bad({ model: 'gpt-4o-mini', messages: [{ role: 'tool', content: 'x', tool_call_id: 't' }] }))?.param).toBe('messages[0].role');
+    expect(
+      (await bad({ model: 'gpt-4o-mini', messages: [{ role: 'tool', content: 'x', tool_call_id: 't' }] }))?.param,
+    ).toBe('messages[0].role');
     expect((await bad({ messages: sentiment }))?.param).toBe('model');
   });
 
   it('answers 400 to invalid JSON, 405 to a wrong method and 404 to an unknown route', async () => {
-    const invalid = await fetch(`${server.baseURL}/chat/completions`, { method: 'POST', body: '{"model":', headers: { 'content-type': 'application/json' } });
+    const invalid = await fetch(`${server.baseURL}/chat/completions`, {
+      method: 'POST',
+      body: '{"model":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toEqual({ error: { message: 'the request body is not valid JSON', type: 'invalid_request_error', param: 'body', code: 'invalid_json' } });
+    expect(await invalid.json()).toEqual({
+      error: {
+        message: 'the request body is not valid JSON',
+        type: 'invalid_request_error',
+        param: 'body',
+        code: 'invalid_json',
+      },
+    });
     const wrongMethod = await fetch(`${server.baseURL}/chat/completions`);
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST');
@@ -224,7 +289,10 @@ describe('startReplayServer limits and lifecycle', () => {
       const response = await fetch(`${small.baseURL}/chat/completions`, { method: 'POST', body });
       expect(response.status).toBe(413);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
-      const ok = await fetch(`${small.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: sentiment }) });
+      const ok = await fetch(`${small.baseURL}/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: sentiment }),
+      });
       expect(ok.status).toBe(200);
     } finally {
       await small.close();
@@ -232,9 +300,15 @@ describe('startReplayServer limits and lifecycle', () => {
   });
 
   it('validates its options', async () => {
-    await expect(startReplayServer({ records, port: 70_000 })).rejects.toSatisfy((error) => ConfigError.isInstance(error) && error.field === 'port');
-    await expect(startReplayServer({ records, maxBodyBytes: 0 })).rejects.toSatisfy((error) => ConfigError.isInstance(error) && error.field === 'maxBodyBytes');
-    await expect(startReplayServer({ path: '' })).rejects.toSatisfy((error) => ConfigError.isInstance(error) && error.field === 'path');
+    await expect(startReplayServer({ records, port: 70_000 })).rejects.toSatisfy(
+      (error) => ConfigError.isInstance(error) && error.field === 'port',
+    );
+    await expect(startReplayServer({ records, maxBodyBytes: 0 })).rejects.toSatisfy(
+      (error) => ConfigError.isInstance(error) && error.field === 'maxBodyBytes',
+    );
+    await expect(startReplayServer({ path: '' })).rejects.toSatisfy(
+      (error) => ConfigError.isInstance(error) && error.field === 'path',
+    );
   });
 
   it('closes cleanly: aborts requests in flight, drops kept-alive connections, leaves no handle open', async () => {

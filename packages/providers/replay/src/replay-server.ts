@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, ProviderError } from '@llm-cascade/core';
-import { type ChatRequest, completionBody, completionChunks, errorBody, parseChatRequest, WireError } from './openai-wire.ts';
+import {
+  type ChatRequest,
+  completionBody,
+  completionChunks,
+  errorBody,
+  parseChatRequest,
+  WireError,
+} from './openai-wire.ts';
 import { createReplayCore, type ReplaySourceOptions } from './replay-provider.ts';
 
 export interface ReplayServerOptions extends ReplaySourceOptions {
@@ -135,7 +142,9 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!(error instanceof BodyTooLarge)) throw error;
       // Stop reading an oversized body: answer, then drop the connection rather than drain it.
       response.once('finish', () => request.socket.destroy());
-      sendError(response, new WireError(413, 'request_too_large', `the request body exceeds ${limit} bytes`), { connection: 'close' });
+      sendError(response, new WireError(413, 'request_too_large', `the request body exceeds ${limit} bytes`), {
+        connection: 'close',
+      });
       return;
     }
     let body: unknown;
@@ -171,7 +180,12 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         'x-cascade-match': served.match.via,
       };
       if (!chatRequest.stream) {
-        sendJson(response, 200, completionBody(served.generation, chatRequest, id, Math.floor(Date.now() / 1000)), headers);
+        sendJson(
+          response,
+          200,
+          completionBody(served.generation, chatRequest, id, Math.floor(Date.now() / 1000)),
+          headers,
+        );
         return;
       }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
@@ -200,11 +214,19 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === '/v1/chat/completions') {
       if (request.method === 'POST') return chat(request, response);
-      return sendError(response, new WireError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use POST`), { allow: 'POST' });
+      return sendError(
+        response,
+        new WireError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use POST`),
+        { allow: 'POST' },
+      );
     }
     if (path === '/v1/models' || path.startsWith('/v1/models/')) {
       if (request.method !== 'GET') {
-        return sendError(response, new WireError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use GET`), { allow: 'GET' });
+        return sendError(
+          response,
+          new WireError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use GET`),
+          { allow: 'GET' },
+        );
       }
       if (path === '/v1/models') return sendJson(response, 200, { object: 'list', data: models.map(modelBody) });
       const id = decodeURIComponent(path.slice('/v1/models/'.length));
@@ -225,7 +247,11 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         const wire =
           error instanceof WireError
             ? error
-            : new WireError(500, 'server_error', `replay server error: ${error instanceof Error ? error.message : String(error)}`);
+            : new WireError(
+                500,
+                'server_error',
+                `replay server error: ${error instanceof Error ? error.message : String(error)}`,
+              );
         sendError(response, wire);
       });
   });

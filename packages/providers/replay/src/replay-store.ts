@@ -1,4 +1,12 @@
-import { type Candidate, estimateInputTokens, type Generation, type Message, ProviderError, type TokenLogprob, type Usage } from '@llm-cascade/core';
+import {
+  type Candidate,
+  estimateInputTokens,
+  type Generation,
+  type Message,
+  ProviderError,
+  type TokenLogprob,
+  type Usage,
+} from '@llm-cascade/core';
 import { validateRecording } from './parse-recording.ts';
 import { loadRecordings } from './read-recordings.ts';
 import type { RecordedCandidate, RecordedRequest, RecordedTier } from './recording.ts';
@@ -67,9 +75,10 @@ export interface ReplayStore {
 }
 
 /** Loads records from an array (validated) or a JSONL file, with an origin for each. */
-export function sourceRecords(
-  options: { readonly records?: readonly RecordedRequest[]; readonly path?: string },
-): { record: RecordedRequest; origin: string }[] {
+export function sourceRecords(options: {
+  readonly records?: readonly RecordedRequest[];
+  readonly path?: string;
+}): { record: RecordedRequest; origin: string }[] {
   if (options.path !== undefined) {
     const path = options.path;
     return loadRecordings(path).map(({ record, line }) => ({ record, origin: `${path} line ${line}` }));
@@ -112,7 +121,10 @@ function withTopLogprobs(logprobs: readonly TokenLogprob[], top: number | undefi
 }
 
 function toCandidate(recorded: RecordedCandidate, request: ServeRequest): Candidate {
-  const logprobs = request.logprobs && recorded.logprobs !== undefined ? withTopLogprobs(recorded.logprobs, request.topLogprobs) : undefined;
+  const logprobs =
+    request.logprobs && recorded.logprobs !== undefined
+      ? withTopLogprobs(recorded.logprobs, request.topLogprobs)
+      : undefined;
   return {
     text: recorded.text,
     finishReason: recorded.finishReason ?? 'stop',
@@ -133,12 +145,11 @@ function servedUsage(tier: RecordedTier, indices: readonly number[], extraMessag
   const exact = indices.length === all.length && indices.every((index, i) => index === i);
   let outputTokens = recorded.outputTokens;
   if (!exact) {
-    const weight = (candidate: RecordedCandidate | undefined) => (candidate?.text.length ?? 0) + (candidate?.refusal?.length ?? 0);
+    const weight = (candidate: RecordedCandidate | undefined) =>
+      (candidate?.text.length ?? 0) + (candidate?.refusal?.length ?? 0);
     const total = all.reduce((sum, candidate) => sum + weight(candidate), 0);
     const share =
-      total === 0
-        ? indices.length / all.length
-        : indices.reduce((sum, index) => sum + weight(all[index]), 0) / total;
+      total === 0 ? indices.length / all.length : indices.reduce((sum, index) => sum + weight(all[index]), 0) / total;
     outputTokens = Math.round(recorded.outputTokens * share);
     const anyText = indices.some((index) => weight(all[index]) > 0);
     if (outputTokens === 0 && anyText && recorded.outputTokens > 0) outputTokens = 1;
@@ -238,7 +249,10 @@ export function createReplayStore(options: ReplayStoreOptions): ReplayStore {
     const recorded = `recording '${entry.id}' (${entry.origin})`;
     const tier = entry.tiers.get(model);
     if (tier === undefined) {
-      throw notFound(`${recorded} has no generation for model '${model}'; it has ${quote([...entry.tiers.keys()])}`, model);
+      throw notFound(
+        `${recorded} has no generation for model '${model}'; it has ${quote([...entry.tiers.keys()])}`,
+        model,
+      );
     }
     if (match.followUps > 0 && options.repairs === 'not-found') {
       throw notFound(

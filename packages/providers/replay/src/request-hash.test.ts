@@ -4,7 +4,14 @@ import { hashMessages, hashRequest, requestMessages } from './request-hash.ts';
 describe('requestMessages', () => {
   it('orders system, messages, then prompt, as the engine does', () => {
     expect(
-      requestMessages({ system: 'S', messages: [{ role: 'user', content: 'A' }, { role: 'assistant', content: 'B' }], prompt: 'C' }),
+      requestMessages({
+        system: 'S',
+        messages: [
+          { role: 'user', content: 'A' },
+          { role: 'assistant', content: 'B' },
+        ],
+        prompt: 'C',
+      }),
     ).toEqual([
       { role: 'system', content: 'S' },
       { role: 'user', content: 'A' },
@@ -30,7 +37,12 @@ describe('hashMessages', () => {
     const base = hashMessages([{ role: 'user', content: 'hi' }]);
     expect(hashMessages([{ role: 'system', content: 'hi' }])).not.toBe(base);
     expect(hashMessages([{ role: 'user', content: 'hi!' }])).not.toBe(base);
-    expect(hashMessages([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }])).not.toBe(base);
+    expect(
+      hashMessages([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'yo' },
+      ]),
+    ).not.toBe(base);
     expect(
       hashMessages([
         { role: 'user', content: 'a' },
