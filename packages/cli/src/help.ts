@@ -1,0 +1,56 @@
+/** Help texts, kept beside each other so the README and `--help` are easy to compare. */
+
+export const MAIN_HELP = `Usage: llm-cascade <command> [options]
+
+Commands:
+  run            Run a JSONL file of requests through a cascade, resumably
+  serve-replay   Serve recorded generations as a local OpenAI-compatible server
+
+Options:
+  -h, --help     Show help (also: llm-cascade <command> --help)
+  -v, --version  Show the version
+
+Exit codes: 0 all ok, 1 some items failed, 2 usage or configuration error,
+130 interrupted (SIGINT), 143 terminated (SIGTERM).`;
+
+export const RUN_HELP = `Usage: llm-cascade run --config <file> --input <file> --output <file> [options]
+
+Runs every request of a JSONL file through the cascade built by the config file,
+writing one result line per request as it settles. Ids already in the output file
+are skipped, so running the same command again after an interruption resumes.
+
+Options:
+  -c, --config <file>        Config file (.ts or .js) exporting a cascade built with
+                             createCascade, as its default export or as "cascade"
+                             (or a function returning one)
+  -i, --input <file>         JSONL requests, one CascadeRequest a line ("-": stdin);
+                             a line without "id" is named line-<number>
+  -o, --output <file>        JSONL results, appended
+  -n, --concurrency <n>      Requests in flight at once (default 16)
+      --otlp <url>           Export traces over OTLP/HTTP protobuf (base URL, or a
+                             full URL ending in /v1/traces). Default from
+                             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT
+      --trace-file <file>    Append spans as JSON lines to this file
+      --summary-json <file>  Also write the closing summary as JSON
+      --progress <mode>      auto (bar on a terminal, lines otherwise), bar, lines, off
+      --progress-every <n>   Plain progress: a line every n items (default 100) or 10 s
+  -h, --help                 Show this help
+
+Exit codes: 0 all ok, 1 some items failed or malformed lines, 2 usage or
+configuration error, 130 interrupted (SIGINT; rerun to resume), 143 SIGTERM.`;
+
+export const SERVE_REPLAY_HELP = `Usage: llm-cascade serve-replay --data <file> [--port <n>] [--host <host>]
+
+Serves a recorded JSONL dataset as an OpenAI-compatible HTTP server
+(POST /v1/chat/completions), so the real openai client runs with no network.
+Prints the base URL (for the client's baseURL) on stdout, then serves until
+SIGINT or SIGTERM.
+
+Options:
+  -d, --data <file>        Recorded dataset (JSONL)
+  -p, --port <n>           Port (default 0: any free port)
+      --host <host>        Interface (default 127.0.0.1)
+      --latency <ms>       Simulated latency per call: milliseconds, or "recorded"
+  -h, --help               Show this help
+
+Exit codes: 0 stopped by a signal, 2 usage error or unreadable dataset.`;

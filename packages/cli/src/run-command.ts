@@ -1,0 +1,173 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Cascade } from '@llm-cascade/core';
+import { asUsageError, type CommandIo, onInterrupt, parseWholeNumber, reportError } from './command-io.ts';
+import { EXIT_CODES, type ExitCode, UsageError } from './exit-codes.ts';
+import { RUN_HELP } from './help.ts';
+import { loadCascadeConfig } from './load-cascade-config.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
+import { DEFAULT_CONCURRENCY, runBatch } from './run-batch.ts';
+import { type BatchSummary, formatSummary } from './summary.ts';
+import { startTracing, type Tracing } from './tracing.ts';
+
+const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
+/** Bound on `cascade.close()` at exit: a gate's worker that will not stop must not hold the command. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+interface RunFlags {
+  readonly config: string;
+  readonly input: string;
+  readonly output: string;
+  readonly concurrency: number;
+  readonly otlp: string | undefined;
+  readonly traceFile: string | undefined;
+  readonly summaryJson: string | undefined;
+  readonly progress: ProgressMode;
+  readonly progressEvery: number | undefined;
+}
+
+function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string', short: 'c' },
+      input: { type: 'string', short: 'i' },
+      output: { type: 'string', short: 'o' },
+      concurrency: { type: 'string', short: 'n' },
+      otlp: { type: 'string' },
+      'trace-file': { type: 'string' },
+      'summary-json': { type: 'string' },
+      progress: { type: 'string' },
+      'progress-every': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help === true) return 'help';
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const missing = (['config', 'input', 'output'] as const).filter((name) => !values[name]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
+  const progress = (values.progress ?? 'auto') as ProgressMode;
+  if (!PROGRESS_MODES.includes(progress)) {
+    throw new UsageError(
+      `--progress must be one of ${PROGRESS_MODES.join(', ')}, got ${JSON.stringify(values.progress)}`,
+    );
+  }
+  return {
+    config: values.config as string,
+    input: values.input as string,
+    output: values.output as string,
+    concurrency: parseWholeNumber('--concurrency', values.concurrency, 1, 100_000) ?? DEFAULT_CONCURRENCY,
+    otlp: values.otlp,
+    traceFile: values['trace-file'],
+    summaryJson: values['summary-json'],
+    progress,
+    progressEvery: parseWholeNumber('--progress-every', values['progress-every'], 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** 0 when everything in the output file is accepted and no input line was malformed, else 1. */
+export function batchExitCode(summary: BatchSummary): ExitCode {
+  const failed = summary.counts.failed + summary.counts.malformed + summary.previous.failed;
+  return failed > 0 ? EXIT_CODES.failed : EXIT_CODES.ok;
+}
+
+async function closeWithin(cascade: Cascade, io: CommandIo): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((settle) => {
+    timer = setTimeout(() => {
+      io.stderr.write(`llm-cascade run: warning: cascade.close() did not finish within ${CLOSE_TIMEOUT_MS} ms\n`);
+      settle();
+    }, CLOSE_TIMEOUT_MS);
+    timer.unref();
+  });
+  await Promise.race([
+    cascade.close().catch((error: unknown) => {
+      io.stderr.write(
+        `llm-cascade run: warning: cascade.close() failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }),
+    timeout,
+  ]);
+  clearTimeout(timer);
+}
+
+/**
+ * `llm-cascade run`: the batch pipeline. Returns the exit code; never throws. The first SIGINT or SIGTERM
+ * stops taking lines, aborts runs in flight (they are not written, so a rerun does them), flushes, prints
+ * the summary and returns 130 (143 for SIGTERM); a second one exits at once.
+ */
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
+  let flags: RunFlags | 'help';
+  try {
+    flags = parseRunFlags(argv);
+  } catch (error) {
+    return reportError(io, 'run', asUsageError(error));
+  }
+  if (flags === 'help') {
+    io.stdout.write(`${RUN_HELP}\n`);
+    return EXIT_CODES.ok;
+  }
+  const progress = createProgress({
+    mode: flags.progress,
+    stream: io.stderr,
+    ...(flags.progressEvery === undefined ? {} : { everyItems: flags.progressEvery }),
+  });
+  let tracing: Tracing | undefined;
+  let cascade: Cascade | undefined;
+  let interruptedBy: 'SIGINT' | 'SIGTERM' | undefined;
+  const controller = new AbortController();
+  const removeHandlers = onInterrupt(
+    (signal) => {
+      interruptedBy = signal;
+      progress.log(
+        `llm-cascade run: ${signal}: stopping; runs in flight are aborted and will be redone next time (again to quit at once)`,
+      );
+      controller.abort(new Error(`interrupted by ${signal}`));
+    },
+    (signal) => {
+      progress.stop();
+      io.stderr.write(`llm-cascade run: ${signal} again: exiting now\n`);
+      process.exit(signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted);
+    },
+  );
+  try {
+    tracing = startTracing({
+      ...(flags.otlp === undefined ? {} : { otlpEndpoint: flags.otlp }),
+      ...(flags.traceFile === undefined ? {} : { traceFile: flags.traceFile }),
+      env: io.env,
+      warn: (message) => progress.log(`llm-cascade run: warning: ${message}`),
+    });
+    cascade = await loadCascadeConfig(flags.config);
+    const summary = await runBatch({
+      cascade,
+      input: flags.input,
+      output: flags.output,
+      concurrency: flags.concurrency,
+      signal: controller.signal,
+      progress,
+    });
+    const code: ExitCode =
+      interruptedBy === undefined
+        ? batchExitCode(summary)
+        : interruptedBy === 'SIGTERM'
+          ? EXIT_CODES.terminated
+          : EXIT_CODES.interrupted;
+    io.stderr.write(`${formatSummary(summary)}\n`);
+    if (flags.summaryJson !== undefined) {
+      mkdirSync(dirname(flags.summaryJson), { recursive: true });
+      writeFileSync(flags.summaryJson, `${JSON.stringify({ ...summary, exitCode: code }, null, 2)}\n`);
+    }
+    return code;
+  } catch (error) {
+    progress.stop();
+    return reportError(io, 'run', error);
+  } finally {
+    progress.stop();
+    if (cascade !== undefined) await closeWithin(cascade, io);
+    await tracing?.shutdown();
+    removeHandlers();
+  }
+}
