@@ -52,7 +52,14 @@ export class StreamAssembly {
   #addChoice(index: number, choice: Record<string, unknown>): void {
     let state = this.#choices.get(index);
     if (state === undefined) {
-      state = { text: [], refusal: [], sawContent: false, finishReason: null, logprobs: undefined, logprobsBroken: false };
+      state = {
+        text: [],
+        refusal: [],
+        sawContent: false,
+        finishReason: null,
+        logprobs: undefined,
+        logprobsBroken: false,
+      };
       this.#choices.set(index, state);
     }
     const delta = choice.delta;
@@ -73,9 +80,14 @@ export class StreamAssembly {
 
   finish(messages: readonly Message[], missingUsage: MissingUsage): Generation {
     const context = this.#context;
-    if (this.#chunks === 0) throw malformed(context, `a stream that ended before its first chunk (content-type ${this.contentType ?? 'none'})`, {
-        retryable: true,
-      });
+    if (this.#chunks === 0)
+      throw malformed(
+        context,
+        `a stream that ended before its first chunk (content-type ${this.contentType ?? 'none'})`,
+        {
+          retryable: true,
+        },
+      );
     if (this.#choices.size === 0) {
       const why = this.#unreadable > 0 ? `${this.#unreadable} unreadable chunk(s) and no choices` : 'no choices';
       throw malformed(context, `a stream with ${why}`, { retryable: true });
@@ -85,13 +97,22 @@ export class StreamAssembly {
     for (const index of indices) {
       const state = this.#choices.get(index) as ChoiceState;
       if (state.finishReason === null) {
-        throw malformed(context, `a stream that ended before choice ${index} finished (no finish_reason): the stream was cut`, {
-          retryable: true,
-        });
+        throw malformed(
+          context,
+          `a stream that ended before choice ${index} finished (no finish_reason): the stream was cut`,
+          {
+            retryable: true,
+          },
+        );
       }
       const finishReason = mapFinishReason(state.finishReason);
       const refusal = state.refusal.length > 0 ? state.refusal.join('') : undefined;
-      if (!state.sawContent && refusal === undefined && finishReason !== 'length' && finishReason !== 'content_filter') {
+      if (
+        !state.sawContent &&
+        refusal === undefined &&
+        finishReason !== 'length' &&
+        finishReason !== 'content_filter'
+      ) {
         throw malformed(context, `choice ${index} with no content and no refusal in the stream`, { retryable: false });
       }
       const logprobs = state.logprobsBroken ? undefined : state.logprobs;

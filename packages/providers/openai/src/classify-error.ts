@@ -61,7 +61,9 @@ export function summariseBody(text: string): string {
     const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(trimmed)?.[1]?.trim();
     return title === undefined || title === '' ? 'an HTML page' : `an HTML page ("${title}")`;
   }
-  return trimmed.length > MAX_MESSAGE_CHARS ? `${trimmed.slice(0, MAX_MESSAGE_CHARS)}... (${trimmed.length} chars)` : trimmed;
+  return trimmed.length > MAX_MESSAGE_CHARS
+    ? `${trimmed.slice(0, MAX_MESSAGE_CHARS)}... (${trimmed.length} chars)`
+    : trimmed;
 }
 
 function prefix(context: CallContext): string {
@@ -88,7 +90,11 @@ export function malformed(
 // instanceof fails; the constructor name is the fallback.
 function isKind(error: unknown, type: abstract new (...args: never[]) => unknown, name: string): boolean {
   if (error instanceof type) return true;
-  return typeof error === 'object' && error !== null && (error as { constructor?: { name?: unknown } }).constructor?.name === name;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { constructor?: { name?: unknown } }).constructor?.name === name
+  );
 }
 
 interface ApiErrorView {
@@ -116,13 +122,15 @@ export function classifyPayloadError(payload: unknown): StatusRule {
   const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
   // OpenRouter puts the upstream HTTP status in `code`.
   const code = record.code;
-  const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}$/.test(code) ? Number(code) : undefined;
+  const numeric =
+    typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}$/.test(code) ? Number(code) : undefined;
   if (numeric !== undefined && numeric >= 400) return classifyStatus(numeric);
   const type = typeof record.type === 'string' ? record.type : '';
   const textCode = typeof code === 'string' ? code : '';
   if (/rate_limit|rate-limit/.test(`${type} ${textCode}`)) return { kind: 'rate-limit', retryable: true };
   if (/invalid_request|bad_request/.test(`${type} ${textCode}`)) return { kind: 'bad-request', retryable: false };
-  if (/authentication|permission|invalid_api_key/.test(`${type} ${textCode}`)) return { kind: 'auth', retryable: false };
+  if (/authentication|permission|invalid_api_key/.test(`${type} ${textCode}`))
+    return { kind: 'auth', retryable: false };
   // An error in the middle of a stream is, in practice, the server failing while generating.
   return { kind: 'server', retryable: true };
 }

@@ -70,7 +70,11 @@ describe('openaiProvider: HTTP errors', () => {
   });
 
   it('carries retry-after-ms from a 429', async () => {
-    const error = await failureFor({ type: 'error', status: 429, headers: { 'retry-after-ms': '1500', 'retry-after': '9' } });
+    const error = await failureFor({
+      type: 'error',
+      status: 429,
+      headers: { 'retry-after-ms': '1500', 'retry-after': '9' },
+    });
     expect(error.kind).toBe('rate-limit');
     expect(error.retryAfterMs).toBe(1500);
   });
@@ -109,7 +113,13 @@ describe('openaiProvider: HTTP errors', () => {
 
   it('keeps the status of an error whose body is over the size cap', async () => {
     const error = await failureFor(
-      { type: 'raw', status: 500, contentType: 'text/html', body: `<html>${'x'.repeat(100_000)}</html>`, chunked: true },
+      {
+        type: 'raw',
+        status: 500,
+        contentType: 'text/html',
+        body: `<html>${'x'.repeat(100_000)}</html>`,
+        chunked: true,
+      },
       { maxResponseBytes: 2048 },
     );
     expect(error.kind).toBe('server');
@@ -161,18 +171,80 @@ describe('openaiProvider: malformed answers', () => {
   it.each([
     ['an empty JSON body', { type: 'raw', contentType: 'application/json', body: '' }, /an empty body/, true],
     ['an empty body with no content type', { type: 'raw', body: '' }, /an empty body/, true],
-    ['a JSON content type with a non-JSON body', { type: 'raw', contentType: 'application/json', body: 'Service Unavailable' }, /not valid JSON/, true],
-    ['a plain-text body', { type: 'raw', contentType: 'text/plain', body: 'upstream connect error' }, /not JSON.*upstream connect error/, true],
-    ['an HTML page with status 200', { type: 'raw', contentType: 'text/html', body: HTML_PAGE }, /HTML page \("502 Bad Gateway"\) instead of JSON/, true],
+    [
+      'a JSON content type with a non-JSON body',
+      { type: 'raw', contentType: 'application/json', body: 'Service Unavailable' },
+      /not valid JSON/,
+      true,
+    ],
+    [
+      'a plain-text body',
+      { type: 'raw', contentType: 'text/plain', body: 'upstream connect error' },
+      /not JSON.*upstream connect error/,
+      true,
+    ],
+    [
+      'an HTML page with status 200',
+      { type: 'raw', contentType: 'text/html', body: HTML_PAGE },
+      /HTML page \("502 Bad Gateway"\) instead of JSON/,
+      true,
+    ],
     ['a JSON array', { type: 'raw', contentType: 'application/json', body: '[1,2]' }, /not a chat completion/, false],
-    ['a completion with no choices', { type: 'raw', contentType: 'application/json', body: '{"id":"x","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0}}' }, /no choices/, false],
-    ['a completion without a choices field', { type: 'raw', contentType: 'application/json', body: '{"id":"x","object":"chat.completion"}' }, /no choices/, false],
-    ['null content and no refusal', { type: 'completion', choices: [{ text: null }] }, /null content and no refusal/, false],
-    ['a choice that is not an object', { type: 'raw', contentType: 'application/json', body: '{"choices":[7],"usage":{"prompt_tokens":1,"completion_tokens":1}}' }, /choice 0 that is not an object/, false],
-    ['content that is not text', { type: 'raw', contentType: 'application/json', body: '{"choices":[{"index":0,"message":{"content":{"a":1}},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}' }, /content is not text/, false],
+    [
+      'a completion with no choices',
+      {
+        type: 'raw',
+        contentType: 'application/json',
+        body: '{"id":"x","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0}}',
+      },
+      /no choices/,
+      false,
+    ],
+    [
+      'a completion without a choices field',
+      { type: 'raw', contentType: 'application/json', body: '{"id":"x","object":"chat.completion"}' },
+      /no choices/,
+      false,
+    ],
+    [
+      'null content and no refusal',
+      { type: 'completion', choices: [{ text: null }] },
+      /null content and no refusal/,
+      false,
+    ],
+    [
+      'a choice that is not an object',
+      {
+        type: 'raw',
+        contentType: 'application/json',
+        body: '{"choices":[7],"usage":{"prompt_tokens":1,"completion_tokens":1}}',
+      },
+      /choice 0 that is not an object/,
+      false,
+    ],
+    [
+      'content that is not text',
+      {
+        type: 'raw',
+        contentType: 'application/json',
+        body: '{"choices":[{"index":0,"message":{"content":{"a":1}},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}',
+      },
+      /content is not text/,
+      false,
+    ],
     ['no usage', { type: 'completion', text: 'hi', usage: null }, /no token usage/, false],
-    ['negative usage', { type: 'completion', text: 'hi', usage: { promptTokens: -1, completionTokens: 2 } }, /invalid token usage/, false],
-    ['a body cut mid-way', { type: 'completion', text: 'a fairly long answer '.repeat(50), cut: { how: 'destroy' } }, /cut off while it was read/, true],
+    [
+      'negative usage',
+      { type: 'completion', text: 'hi', usage: { promptTokens: -1, completionTokens: 2 } },
+      /invalid token usage/,
+      false,
+    ],
+    [
+      'a body cut mid-way',
+      { type: 'completion', text: 'a fairly long answer '.repeat(50), cut: { how: 'destroy' } },
+      /cut off while it was read/,
+      true,
+    ],
   ] as const)('fails %s with a clear ProviderError', async (_name, reply, message, retryable) => {
     const error = await failureFor(reply as WireReply);
     expect(error.kind).toBe('malformed-response');
@@ -209,7 +281,12 @@ describe('openaiProvider: malformed answers', () => {
         {
           index: 0,
           message: { role: 'assistant', content: 'ab' },
-          logprobs: { content: [{ token: 'a', logprob: -0.1 }, { token: 'b', logprob: 'high' }] },
+          logprobs: {
+            content: [
+              { token: 'a', logprob: -0.1 },
+              { token: 'b', logprob: 'high' },
+            ],
+          },
           finish_reason: 'stop',
         },
       ],
@@ -228,7 +305,10 @@ describe('openaiProvider: malformed answers', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(50_000) }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 3, completion_tokens: 2 },
     });
-    const error = await failureFor({ type: 'raw', contentType: 'application/json', body, chunked }, { maxResponseBytes: 10_000 });
+    const error = await failureFor(
+      { type: 'raw', contentType: 'application/json', body, chunked },
+      { maxResponseBytes: 10_000 },
+    );
     expect(error.kind).toBe('malformed-response');
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/10000-byte cap/);

@@ -96,7 +96,8 @@ export function mapUsage(input: UsageInput): Usage {
     throw malformed(context, `invalid token usage ${JSON.stringify(usage).slice(0, 200)}`, { retryable: false });
   }
   const details = usage.prompt_tokens_details;
-  const cached = isRecord(details) && isCount(details.cached_tokens) ? Math.min(details.cached_tokens, usage.prompt_tokens) : 0;
+  const cached =
+    isRecord(details) && isCount(details.cached_tokens) ? Math.min(details.cached_tokens, usage.prompt_tokens) : 0;
   return {
     inputTokens: usage.prompt_tokens,
     outputTokens: usage.completion_tokens,
@@ -109,7 +110,8 @@ export function mapUsage(input: UsageInput): Usage {
 function estimateUsage(candidates: readonly Candidate[], messages: readonly Message[]): Usage {
   let outputTokens = 0;
   for (const candidate of candidates) {
-    outputTokens += candidate.logprobs?.length ?? Math.ceil((candidate.text.length + (candidate.refusal?.length ?? 0)) / 4);
+    outputTokens +=
+      candidate.logprobs?.length ?? Math.ceil((candidate.text.length + (candidate.refusal?.length ?? 0)) / 4);
   }
   return { inputTokens: estimateInputTokens(messages), outputTokens };
 }

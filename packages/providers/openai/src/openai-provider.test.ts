@@ -123,7 +123,12 @@ describe('openaiProvider: building', () => {
 describe('openaiProvider: the request on the wire', () => {
   it('sends model, messages, temperature, max_completion_tokens, n, logprobs and response_format', async () => {
     const server = await serve([{ type: 'completion', text: '{"city":"Paris"}' }]);
-    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    };
     await providerFor(server, { topLogprobs: 3 }).generate(
       {
         ...request,
@@ -159,7 +164,10 @@ describe('openaiProvider: the request on the wire', () => {
 
   it('names the schema `response` and leaves strict out when the format does not set them', async () => {
     const server = await serve([{ type: 'completion', text: '{}' }]);
-    await providerFor(server).generate({ ...request, responseFormat: { type: 'json_schema', schema: { type: 'object' } } }, call());
+    await providerFor(server).generate(
+      { ...request, responseFormat: { type: 'json_schema', schema: { type: 'object' } } },
+      call(),
+    );
     expect(server.requests[0]?.body?.response_format).toEqual({
       type: 'json_schema',
       json_schema: { name: 'response', schema: { type: 'object' } },
@@ -174,7 +182,9 @@ describe('openaiProvider: the request on the wire', () => {
 
   it('leaves out n, logprobs and response_format the server was declared not to support', async () => {
     const server = await serve([{ type: 'completion', text: 'Paris.' }]);
-    const provider = providerFor(server, { capabilities: { logprobs: false, multipleSamples: false, structuredOutput: false } });
+    const provider = providerFor(server, {
+      capabilities: { logprobs: false, multipleSamples: false, structuredOutput: false },
+    });
     await provider.generate(
       { ...request, responseFormat: { type: 'json_schema', schema: { type: 'object' } } },
       call({ samples: 4, logprobs: true, topLogprobs: 2 }),
@@ -230,8 +240,22 @@ describe('openaiProvider: the answer', () => {
         choices: [
           {
             tokens: [
-              { token: 'Par', logprob: -0.01, topLogprobs: [{ token: 'Par', logprob: -0.01 }, { token: 'Ly', logprob: -4.6 }] },
-              { token: 'is', logprob: -0.001, topLogprobs: [{ token: 'is', logprob: -0.001 }, { token: 'ma', logprob: -7 }] },
+              {
+                token: 'Par',
+                logprob: -0.01,
+                topLogprobs: [
+                  { token: 'Par', logprob: -0.01 },
+                  { token: 'Ly', logprob: -4.6 },
+                ],
+              },
+              {
+                token: 'is',
+                logprob: -0.001,
+                topLogprobs: [
+                  { token: 'is', logprob: -0.001 },
+                  { token: 'ma', logprob: -7 },
+                ],
+              },
             ],
           },
         ],
@@ -242,8 +266,22 @@ describe('openaiProvider: the answer', () => {
       text: 'Paris',
       finishReason: 'stop',
       logprobs: [
-        { token: 'Par', logprob: -0.01, topLogprobs: [{ token: 'Par', logprob: -0.01 }, { token: 'Ly', logprob: -4.6 }] },
-        { token: 'is', logprob: -0.001, topLogprobs: [{ token: 'is', logprob: -0.001 }, { token: 'ma', logprob: -7 }] },
+        {
+          token: 'Par',
+          logprob: -0.01,
+          topLogprobs: [
+            { token: 'Par', logprob: -0.01 },
+            { token: 'Ly', logprob: -4.6 },
+          ],
+        },
+        {
+          token: 'is',
+          logprob: -0.001,
+          topLogprobs: [
+            { token: 'is', logprob: -0.001 },
+            { token: 'ma', logprob: -7 },
+          ],
+        },
       ],
     });
   });
@@ -291,7 +329,11 @@ describe('openaiProvider: the answer', () => {
 describe('openaiProvider: prices', () => {
   it('prices OpenAI models, dated snapshots by their base name', () => {
     const provider = openaiProvider({ apiKey: 'sk-test' });
-    expect(provider.priceFor('gpt-4o-mini')).toEqual({ inputPerMTok: 0.15, cachedInputPerMTok: 0.075, outputPerMTok: 0.6 });
+    expect(provider.priceFor('gpt-4o-mini')).toEqual({
+      inputPerMTok: 0.15,
+      cachedInputPerMTok: 0.075,
+      outputPerMTok: 0.6,
+    });
     expect(provider.priceFor('gpt-4o-mini-2024-07-18')).toEqual(provider.priceFor('gpt-4o-mini'));
     expect(provider.priceFor('gpt-4o-2024-05-13')).toEqual({ inputPerMTok: 5, outputPerMTok: 15 });
     expect(provider.priceFor('gpt-4o-2024-08-06')).toEqual(provider.priceFor('gpt-4o'));
@@ -300,7 +342,10 @@ describe('openaiProvider: prices', () => {
   });
 
   it('uses the prices passed in instead of the table', () => {
-    const provider = openaiProvider({ apiKey: 'sk-test', prices: { 'my-model': { inputPerMTok: 1, outputPerMTok: 2 } } });
+    const provider = openaiProvider({
+      apiKey: 'sk-test',
+      prices: { 'my-model': { inputPerMTok: 1, outputPerMTok: 2 } },
+    });
     expect(provider.priceFor('my-model')).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
     expect(provider.priceFor('gpt-4o-mini')).toBeUndefined();
   });

@@ -90,13 +90,15 @@ function checkInteger(field: string, value: unknown, min: number, max = Number.M
 }
 
 function checkCapabilities(value: unknown): ProviderCapabilities {
-  if (value !== undefined && !isRecord(value)) throw new ConfigError('capabilities', `must be an object, got ${describe(value)}`);
+  if (value !== undefined && !isRecord(value))
+    throw new ConfigError('capabilities', `must be an object, got ${describe(value)}`);
   const given = value ?? {};
   const resolved = { logprobs: true, multipleSamples: true, structuredOutput: true };
   for (const key of ['logprobs', 'multipleSamples', 'structuredOutput'] as const) {
     const flag = given[key];
     if (flag === undefined) continue;
-    if (typeof flag !== 'boolean') throw new ConfigError(`capabilities.${key}`, `must be a boolean, got ${describe(flag)}`);
+    if (typeof flag !== 'boolean')
+      throw new ConfigError(`capabilities.${key}`, `must be a boolean, got ${describe(flag)}`);
     resolved[key] = flag;
   }
   return Object.freeze(resolved);
@@ -113,7 +115,10 @@ function checkPrices(value: unknown): PriceTable | undefined {
       const required = key === 'inputPerMTok' || key === 'outputPerMTok';
       if (amount === undefined && !required) continue;
       if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
-        throw new ConfigError(`${field}.${key}`, `must be a finite number at least 0 (USD per million tokens), got ${describe(amount)}`);
+        throw new ConfigError(
+          `${field}.${key}`,
+          `must be a finite number at least 0 (USD per million tokens), got ${describe(amount)}`,
+        );
       }
     }
   }
@@ -163,8 +168,14 @@ function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
   if (options.stream !== undefined && typeof options.stream !== 'boolean') {
     throw new ConfigError('stream', `must be a boolean, got ${describe(options.stream)}`);
   }
-  if (options.maxTokensField !== undefined && !['max_completion_tokens', 'max_tokens'].includes(options.maxTokensField)) {
-    throw new ConfigError('maxTokensField', `must be 'max_completion_tokens' or 'max_tokens', got ${describe(options.maxTokensField)}`);
+  if (
+    options.maxTokensField !== undefined &&
+    !['max_completion_tokens', 'max_tokens'].includes(options.maxTokensField)
+  ) {
+    throw new ConfigError(
+      'maxTokensField',
+      `must be 'max_completion_tokens' or 'max_tokens', got ${describe(options.maxTokensField)}`,
+    );
   }
   if (options.missingUsage !== undefined && !['error', 'estimate'].includes(options.missingUsage)) {
     throw new ConfigError('missingUsage', `must be 'error' or 'estimate', got ${describe(options.missingUsage)}`);
@@ -188,7 +199,10 @@ function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
     // The client already holds its own connection settings; two sources for one setting is a mistake.
     for (const field of ['apiKey', 'baseURL', 'fetch', 'maxResponseBytes'] as const) {
       if (options[field] !== undefined) {
-        throw new ConfigError(field, `cannot be combined with client: configure the client you pass instead${field === 'maxResponseBytes' || field === 'fetch' ? ' (see limitResponseSize)' : ''}`);
+        throw new ConfigError(
+          field,
+          `cannot be combined with client: configure the client you pass instead${field === 'maxResponseBytes' || field === 'fetch' ? ' (see limitResponseSize)' : ''}`,
+        );
       }
     }
     client = options.client;
@@ -196,7 +210,10 @@ function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
     const envKey = process.env.OPENAI_API_KEY;
     const apiKey = options.apiKey ?? (envKey !== undefined && envKey.trim() !== '' ? envKey : undefined);
     if (apiKey === undefined) {
-      throw new ConfigError('apiKey', 'is required: pass apiKey, set OPENAI_API_KEY, or pass a client (a local server that checks no key still needs a placeholder such as "unused")');
+      throw new ConfigError(
+        'apiKey',
+        'is required: pass apiKey, set OPENAI_API_KEY, or pass a client (a local server that checks no key still needs a placeholder such as "unused")',
+      );
     }
     client = new OpenAI({
       apiKey,
@@ -251,12 +268,15 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
     const deadline = AbortSignal.timeout(timeoutMs);
     const requestOptions = { signal: AbortSignal.any([signal, deadline]), timeout: timeoutMs, maxRetries: 0 };
     const timedOut = () =>
-      new ProviderError(`provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`, {
-        kind: 'timeout',
-        retryable: true,
-        providerId: context.providerId,
-        model: context.model,
-      });
+      new ProviderError(
+        `provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`,
+        {
+          kind: 'timeout',
+          retryable: true,
+          providerId: context.providerId,
+          model: context.model,
+        },
+      );
     // Whatever the client throws after the caller aborted is the abort, not a provider failure.
     const fail = (error: unknown): unknown =>
       signal.aborted ? signal.reason : deadline.aborted ? timedOut() : classifyError(error, context);

@@ -58,9 +58,13 @@ function mapChoice(choice: unknown, position: number, context: CallContext): Ind
     // A refusal, or an answer stopped by the output cap or the content filter (reasoning models can spend
     // the whole cap before writing), legitimately has no content: the built-in gates judge those.
     if (refusal === undefined && finishReason !== 'length' && finishReason !== 'content_filter') {
-      throw malformed(context, `choice ${index} with null content and no refusal (finish_reason ${String(choice.finish_reason)})`, {
-        retryable: false,
-      });
+      throw malformed(
+        context,
+        `choice ${index} with null content and no refusal (finish_reason ${String(choice.finish_reason)})`,
+        {
+          retryable: false,
+        },
+      );
     }
     text = '';
   } else {
@@ -87,12 +91,16 @@ export function parseCompletion(input: ParseCompletionInput): Generation {
   const { context } = input;
   const body = decodeBody(input);
   if (!isRecord(body)) {
-    throw malformed(context, 'a JSON body that is not a chat completion object', { retryable: false, status: input.status });
+    throw malformed(context, 'a JSON body that is not a chat completion object', {
+      retryable: false,
+      status: input.status,
+    });
   }
   if (body.choices === undefined && body.error !== undefined && body.error !== null) {
     // Gateways (OpenRouter among them) report some upstream failures as a 200 with an error body.
     const rule = classifyPayloadError(body.error);
-    const message = isRecord(body.error) && typeof body.error.message === 'string' ? body.error.message : JSON.stringify(body.error);
+    const message =
+      isRecord(body.error) && typeof body.error.message === 'string' ? body.error.message : JSON.stringify(body.error);
     throw new ProviderError(
       `provider '${context.providerId}' (model '${context.model}') sent an error in a ${input.status} body: ${summariseBody(message)}`,
       { kind: rule.kind, retryable: rule.retryable, providerId: context.providerId, model: context.model },

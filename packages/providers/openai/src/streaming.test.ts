@@ -40,12 +40,24 @@ const threeChoices: CompletionReply = {
   choices: [
     {
       tokens: [
-        { token: 'Seven', logprob: -0.2, topLogprobs: [{ token: 'Seven', logprob: -0.2 }, { token: 'Five', logprob: -1.9 }] },
+        {
+          token: 'Seven',
+          logprob: -0.2,
+          topLogprobs: [
+            { token: 'Seven', logprob: -0.2 },
+            { token: 'Five', logprob: -1.9 },
+          ],
+        },
         { token: ' is', logprob: -0.01, topLogprobs: [{ token: ' is', logprob: -0.01 }] },
         { token: ' prime.', logprob: -0.05, topLogprobs: [{ token: ' prime.', logprob: -0.05 }] },
       ],
     },
-    { tokens: [{ token: 'Two', logprob: -1.1 }, { token: '.', logprob: -0.3 }] },
+    {
+      tokens: [
+        { token: 'Two', logprob: -1.1 },
+        { token: '.', logprob: -0.3 },
+      ],
+    },
     { tokens: [{ token: '13', logprob: -2.5 }], finishReason: 'length' },
   ],
   usage: { promptTokens: 11, completionTokens: 6, cachedTokens: 0 },
@@ -66,7 +78,14 @@ describe('openaiProvider: streaming', () => {
           text: 'Seven is prime.',
           finishReason: 'stop',
           logprobs: [
-            { token: 'Seven', logprob: -0.2, topLogprobs: [{ token: 'Seven', logprob: -0.2 }, { token: 'Five', logprob: -1.9 }] },
+            {
+              token: 'Seven',
+              logprob: -0.2,
+              topLogprobs: [
+                { token: 'Seven', logprob: -0.2 },
+                { token: 'Five', logprob: -1.9 },
+              ],
+            },
             { token: ' is', logprob: -0.01, topLogprobs: [{ token: ' is', logprob: -0.01 }] },
             { token: ' prime.', logprob: -0.05, topLogprobs: [{ token: ' prime.', logprob: -0.05 }] },
           ],
@@ -131,8 +150,12 @@ describe('openaiProvider: streaming', () => {
   });
 
   it('classifies an error event sent inside the stream', async () => {
-    const event = { error: { message: 'Rate limit reached for gpt-4.1-mini', type: 'requests', code: 'rate_limit_exceeded' } };
-    const server = await serve([{ type: 'raw', contentType: 'text/event-stream', body: `data: ${JSON.stringify(event)}\n\n` }]);
+    const event = {
+      error: { message: 'Rate limit reached for gpt-4.1-mini', type: 'requests', code: 'rate_limit_exceeded' },
+    };
+    const server = await serve([
+      { type: 'raw', contentType: 'text/event-stream', body: `data: ${JSON.stringify(event)}\n\n` },
+    ]);
     const error = await failure(streaming(server).generate(request, call()));
     expect(error.kind).toBe('rate-limit');
     expect(error.retryable).toBe(true);
@@ -149,7 +172,9 @@ describe('openaiProvider: streaming', () => {
   });
 
   it('rejects with the signal reason when aborted mid-stream, and the HTTP request is really closed', async () => {
-    const server = await serve([{ type: 'completion', text: 'one two three four five six seven eight', eventDelayMs: 50 }]);
+    const server = await serve([
+      { type: 'completion', text: 'one two three four five six seven eight', eventDelayMs: 50 },
+    ]);
     const controller = new AbortController();
     const reason = new Error('caller gave up');
     const work = streaming(server).generate(request, call({ signal: controller.signal }));
@@ -163,7 +188,9 @@ describe('openaiProvider: streaming', () => {
   });
 
   it('times out a stream that keeps going past the call timeout, and closes the request', async () => {
-    const server = await serve([{ type: 'completion', text: 'one two three four five six seven eight', eventDelayMs: 40 }]);
+    const server = await serve([
+      { type: 'completion', text: 'one two three four five six seven eight', eventDelayMs: 40 },
+    ]);
     const error = await failure(streaming(server).generate(request, call({ timeoutMs: 150 })));
     expect(error.kind).toBe('timeout');
     expect(error.retryable).toBe(true);

@@ -283,7 +283,9 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
 
     if (record.method !== 'POST' || record.path !== '/v1/chat/completions') {
       finished = true;
-      sendJson(response, 404, { error: { message: `no route ${record.method} ${record.path}`, type: 'invalid_request_error' } });
+      sendJson(response, 404, {
+        error: { message: `no route ${record.method} ${record.path}`, type: 'invalid_request_error' },
+      });
       return;
     }
     const reply = await pick(record);
@@ -357,7 +359,11 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
         }),
         'utf8',
       );
-      response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(payload.byteLength) });
+      response.writeHead(200, {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': String(payload.byteLength),
+      });
       if (reply.cut !== undefined) {
         response.write(payload.subarray(0, Math.floor(payload.byteLength / 2)));
         await sleep(5, cancelled);
@@ -383,10 +389,15 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
       ...extra,
     });
     for (const choice of choices) {
-      events.push(chunk([{ index: choice.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+      events.push(
+        chunk([
+          { index: choice.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+        ]),
+      );
     }
     const perChoice = choices.map((choice) => {
-      if (choice.refusal !== undefined) return pieces(choice.refusal).map((piece) => ({ refusal: piece, token: undefined }));
+      if (choice.refusal !== undefined)
+        return pieces(choice.refusal).map((piece) => ({ refusal: piece, token: undefined }));
       const tokens = choice.tokens;
       if (tokens !== undefined) return tokens.map((token) => ({ content: token.token, token }));
       return pieces(choice.text ?? '').map((piece) => ({ content: piece, token: undefined }));
@@ -398,7 +409,9 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
         if (item === undefined) return;
         const delta = 'refusal' in item ? { refusal: item.refusal } : { content: item.content };
         const logprobs =
-          wantLogprobs && item.token !== undefined ? { content: [wireLogprob(item.token, topCount)], refusal: null } : null;
+          wantLogprobs && item.token !== undefined
+            ? { content: [wireLogprob(item.token, topCount)], refusal: null }
+            : null;
         events.push(chunk([{ index: choice.index, delta, logprobs, finish_reason: null }]));
       });
     }
@@ -429,7 +442,8 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
       }
       if (response.destroyed) return;
       response.write(`data: ${JSON.stringify(events[i])}\n\n`);
-      if (reply.eventDelayMs !== undefined && reply.eventDelayMs > 0 && !(await sleep(reply.eventDelayMs, cancelled))) return;
+      if (reply.eventDelayMs !== undefined && reply.eventDelayMs > 0 && !(await sleep(reply.eventDelayMs, cancelled)))
+        return;
     }
     finished = true;
     response.end('data: [DONE]\n\n');
@@ -437,7 +451,8 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
 
   const server = createServer((incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: { message: `wire server failed: ${String(error)}` } });
+      if (!response.headersSent)
+        sendJson(response, 500, { error: { message: `wire server failed: ${String(error)}` } });
       else response.destroy();
     });
   });
@@ -469,8 +484,17 @@ export async function startOpenAIWireServer(options: OpenAIWireServerOptions): P
   };
 }
 
-function sendJson(response: ServerResponse, status: number, payload: unknown, headers: { [name: string]: string } = {}): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: { [name: string]: string } = {},
+): void {
   const text = JSON.stringify(payload);
-  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   response.end(text);
 }
