@@ -196,6 +196,15 @@ describe('abort and timeout', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('a stream that stalls after its headers also times out, though the SDK timeout stops at headers', async () => {
+    server.setScript([{ text: 'stalls after the first event', eventDelayMs: 60_000 }]);
+    const provider = anthropicProvider({ apiKey: KEY, baseURL: server.baseURL, stream: true });
+    const error = await provider.generate(REQUEST, call({ timeoutMs: 100 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', kind: 'timeout', retryable: true });
+    expect((error as Error).message).toBe('anthropic: no complete answer within 100 ms');
+    await vi.waitFor(() => expect(server.requests[0]?.aborted).toBe(true));
+  });
+
   it('a response slower than the timeout is a retryable timeout', async () => {
     server.setScript([{ kind: 'hang' }]);
     const provider = anthropicProvider({ apiKey: KEY, baseURL: server.baseURL });

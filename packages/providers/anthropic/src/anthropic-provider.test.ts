@@ -101,6 +101,23 @@ describe('anthropicProvider over HTTP', () => {
     ]);
   });
 
+  it('fails without a call when no non-empty user message is left to send', async () => {
+    const provider = anthropicProvider({ apiKey: KEY, baseURL: server.baseURL });
+    const error = await provider
+      .generate(
+        request({
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: ' ' },
+          ],
+        }),
+        call(),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', kind: 'bad-request', retryable: false });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('joins every text block, skips thinking and tool blocks, and counts cached input tokens', async () => {
     server.setScript([
       {

@@ -6,6 +6,7 @@ import {
   type Price,
   type Provider,
   type ProviderCapabilities,
+  ProviderError,
   type ProviderRequest,
   SPECIFICATION_VERSION,
 } from '@llm-cascade/core';
@@ -23,6 +24,7 @@ export const ANTHROPIC_DEFAULTS = Object.freeze({
   maxResponseBytes: 16 * 1024 * 1024,
 });
 
+/** Options of `anthropicProvider`; all optional when ANTHROPIC_API_KEY is set. */
 export interface AnthropicProviderOptions {
   /**
    * A client you built yourself (proxies, custom fetch, a subclass). Calls still go out with
@@ -218,22 +220,41 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): Anthr
     const signal = generateOptions.signal;
     if (signal.aborted) throw signal.reason;
     const body = buildMessagesBody(request, bodyOptions);
-    const requestOptions = {
-      signal,
-      // The SDK rejects a fractional timeout; without one it refuses large non-streaming max_tokens.
-      timeout: Math.max(1, Math.ceil(generateOptions.timeoutMs ?? defaultTimeoutMs)),
-      maxRetries: 0,
-      middleware: [sizeLimit],
-    };
+    // The SDK rejects a fractional timeout; without one it refuses large non-streaming max_tokens.
+    const timeout = Math.max(1, Math.ceil(generateOptions.timeoutMs ?? defaultTimeoutMs));
+    // The SDK's timeout stops at the response headers; this deadline also covers reading the body, so
+    // a stream that stalls mid-way ends even when the caller's signal never fires.
+    const call = new AbortController();
+    const forwardAbort = () => call.abort(signal.reason);
+    signal.addEventListener('abort', forwardAbort, { once: true });
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      call.abort(new Error('deadline'));
+    }, timeout);
+    const requestOptions = { signal: call.signal, timeout, maxRetries: 0, middleware: [sizeLimit] };
     try {
       if (stream) {
         const events = await client.messages.create({ ...body, stream: true }, requestOptions);
-        return await readMessageStream(events, request.model, signal);
+        return await readMessageStream(events, request.model, call.signal);
       }
       const message: unknown = await client.messages.create({ ...body, stream: false }, requestOptions);
       return readMessageBody(message, request.model);
     } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (timedOut) {
+        throw new ProviderError(`anthropic: no complete answer within ${timeout} ms`, {
+          kind: 'timeout',
+          retryable: true,
+          providerId: 'anthropic',
+          model: request.model,
+          cause: error,
+        });
+      }
       throw classifyError(error, { model: request.model, signal, secrets });
+    } finally {
+      clearTimeout(deadline);
+      signal.removeEventListener('abort', forwardAbort);
     }
   }
 

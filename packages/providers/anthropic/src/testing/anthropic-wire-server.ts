@@ -7,6 +7,7 @@ export type WireContentBlock =
   | { readonly type: 'thinking'; readonly thinking: string; readonly signature?: string }
   | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
+/** Usage the fake server reports; missing counts are estimated from the request and the text. */
 export interface WireUsage {
   readonly input_tokens?: number;
   readonly output_tokens?: number;
@@ -76,6 +77,7 @@ export interface WireHangStep {
   readonly kind: 'hang';
 }
 
+/** What the fake server does with one request. */
 export type WireStep = WireMessageStep | WireErrorStep | WireRawStep | WireHangStep;
 
 /** A request as the fake server received it. Credentials in `headers` are replaced by `[redacted]`. */
@@ -95,11 +97,13 @@ export interface WireRequest {
   readonly aborted: boolean;
 }
 
+/** Steps for the fake server: one queue, a queue per model, or a function of the request. */
 export type WireScript =
   | readonly WireStep[]
   | { readonly [model: string]: readonly WireStep[] }
   | ((request: WireRequest) => WireStep);
 
+/** Options of `startAnthropicWireServer`. */
 export interface AnthropicWireServerOptions {
   /**
    * What each request gets: one queue for all requests, one queue per model, or a function. A queue that
@@ -110,6 +114,7 @@ export interface AnthropicWireServerOptions {
   readonly apiKey?: string;
 }
 
+/** A running fake server; close it (or `await using` it) when done. */
 export interface AnthropicWireServer extends AsyncDisposable {
   /** Pass as the SDK's `baseURL` (no trailing `/v1`: the SDK adds it). */
   readonly baseURL: string;
