@@ -23,6 +23,8 @@ export interface CallTierOptions {
   readonly recordContent: boolean;
   /** Told of every provider call's outcome, for the tier's health (latency tracker, circuit breaker). */
   readonly onCallSettled?: (error: CascadeError | undefined, latencyMs: number) => void;
+  /** Counts every provider call made, failed ones included, so a failed attempt still reports its calls. */
+  readonly counter: { calls: number };
 }
 
 /** Marks a tier timeout, so it is told apart from the caller's abort. */
@@ -135,6 +137,7 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
       tier.timeoutMs,
     );
     const started = performance.now();
+    options.counter.calls += 1;
     try {
       const work = otelContext.with(trace.setSpan(parent, span), () =>
         tier.provider.generate(request, {
@@ -186,10 +189,8 @@ export async function callTier(options: CallTierOptions): Promise<TierOutput> {
   const candidates: Candidate[] = [];
   let usage: Usage = ZERO_USAGE;
   let model = tier.model;
-  let calls = 0;
   let failedSamples = 0;
   const take = (generation: Generation) => {
-    calls += 1;
     usage = addUsage(usage, generation.usage);
     model = generation.model;
     for (const candidate of generation.candidates) if (candidates.length < wanted) candidates.push(candidate);
@@ -198,7 +199,7 @@ export async function callTier(options: CallTierOptions): Promise<TierOutput> {
     candidates,
     usage,
     model,
-    calls,
+    calls: options.counter.calls,
     samplesSaved: wanted - candidates.length - failedSamples,
   });
 

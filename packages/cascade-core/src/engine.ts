@@ -3,7 +3,6 @@ import pLimit from 'p-limit';
 import type { CircuitDecision, CircuitSnapshot } from './circuit-breaker.ts';
 import type { CascadeRequest, Message, TierInfo } from './contracts.ts';
 import {
-  AbortError,
   BudgetExceededError,
   CascadeError,
   CascadeExhaustedError,
@@ -432,7 +431,9 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         raced.map((tier) => ({ tier, kind: 'race' as const })),
         race.prefer,
       );
-      raced.forEach((tier, i) => note(tier, visits[i] as Visit));
+      raced.forEach((tier, i) => {
+        note(tier, visits[i] as Visit);
+      });
       if (winner !== undefined) return result(run, winner, 'accepted');
       const budget = visits.find((v) => v?.status === 'budget');
       if (budget?.status === 'budget' && !visits.some((v) => v?.status === 'failed')) {

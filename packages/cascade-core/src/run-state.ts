@@ -188,10 +188,12 @@ export class Run {
       startedAt: Date.now(),
     };
     this.reservedUsd += plan.estimatedCostUsd;
+    const counter = { calls: 0 };
     try {
       let output: TierOutput;
       try {
         output = await callTier({
+          counter,
           tier,
           request: plan.request,
           signal: plan.signal,
@@ -216,7 +218,7 @@ export class Run {
           gates: [],
           usage: ZERO_USAGE,
           costUsd: 0,
-          calls: 1,
+          calls: counter.calls,
           latencyMs: performance.now() - started,
           error: failure,
         });

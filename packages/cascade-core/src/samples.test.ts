@@ -75,7 +75,9 @@ describe('samples', () => {
     const cascade = createCascade({ tiers: [{ name: 't', provider, model: 'm', price }], gates: [gate] });
     const result = await cascade.run({ prompt: 'hi' });
     expect(gate.contexts[0]?.candidates).toHaveLength(2);
-    expect(result.attempts[0]?.calls).toBe(2);
+    // Every call is counted, the failed one too.
+    expect(result.attempts[0]?.calls).toBe(3);
+    expect(result.attempts[0]?.samplesSaved).toBeUndefined();
   });
 
   it('asks for logprobs only where a gate needs them and the provider can give them', async () => {

@@ -1,3 +1,10 @@
+export type {
+  FaultInjectionOptions,
+  FaultInjectionProvider,
+  FaultKind,
+  FaultRates,
+} from './testing/fault-injection-provider.ts';
+export { faultInjectionProvider } from './testing/fault-injection-provider.ts';
 export type { GateContextOptions } from './testing/gate-context.ts';
 export { gateContext } from './testing/gate-context.ts';
 export type { ScriptedGate, ScriptedGateOptions } from './testing/scripted-gate.ts';
