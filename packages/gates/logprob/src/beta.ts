@@ -72,7 +72,8 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 }
 
 function checkShapes(alpha: number, beta: number): void {
-  if (!(Number.isFinite(alpha) && alpha > 0)) throw new RangeError(`alpha must be a finite number above 0, got ${alpha}`);
+  if (!(Number.isFinite(alpha) && alpha > 0))
+    throw new RangeError(`alpha must be a finite number above 0, got ${alpha}`);
   if (!(Number.isFinite(beta) && beta > 0)) throw new RangeError(`beta must be a finite number above 0, got ${beta}`);
 }
 
@@ -117,7 +118,8 @@ export interface BetaQuantileOptions {
 export function betaQuantile(options: BetaQuantileOptions): number {
   const { probability, alpha, beta } = options;
   checkShapes(alpha, beta);
-  if (!(probability >= 0 && probability <= 1)) throw new RangeError(`probability must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new RangeError(`probability must be in [0, 1], got ${probability}`);
   if (probability === 0) return 0;
   if (probability === 1) return 1;
   const logNorm = logBeta(alpha, beta);

@@ -46,7 +46,10 @@ describe('calibrateThreshold', () => {
 
   it('fixed-sequence stops at the first failure; lowest looks past it', () => {
     const dip = [...group(0.9, 300, 0), ...group(0.8, 20, 15), ...group(0.7, 1000, 0)];
-    expect(calibrateThreshold({ samples: dip, targetErrorRate: 0.05 })).toMatchObject({ threshold: 0.7, accepted: 1320 });
+    expect(calibrateThreshold({ samples: dip, targetErrorRate: 0.05 })).toMatchObject({
+      threshold: 0.7,
+      accepted: 1320,
+    });
     expect(calibrateThreshold({ samples: dip, targetErrorRate: 0.05, search: 'fixed-sequence' })).toMatchObject({
       threshold: 0.9,
       accepted: 300,

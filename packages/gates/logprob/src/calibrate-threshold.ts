@@ -90,8 +90,10 @@ export function calibrateThreshold(options: CalibrateThresholdOptions): Threshol
   const minAccepted = options.minAccepted ?? 1;
   const search = options.search ?? 'lowest';
   if (!(confidenceLevel > 0 && confidenceLevel < 1)) throw new ConfigError('confidenceLevel', 'must be in (0, 1)');
-  if (!(Number.isInteger(minAccepted) && minAccepted >= 1)) throw new ConfigError('minAccepted', 'must be a positive integer');
-  if (search !== 'lowest' && search !== 'fixed-sequence') throw new ConfigError('search', "must be 'lowest' or 'fixed-sequence'");
+  if (!(Number.isInteger(minAccepted) && minAccepted >= 1))
+    throw new ConfigError('minAccepted', 'must be a positive integer');
+  if (search !== 'lowest' && search !== 'fixed-sequence')
+    throw new ConfigError('search', "must be 'lowest' or 'fixed-sequence'");
   if (!Array.isArray(samples) || samples.length === 0) throw new ConfigError('samples', 'must be a non-empty array');
   samples.forEach((sample, index) => {
     if (typeof sample?.confidence !== 'number' || Number.isNaN(sample.confidence)) {

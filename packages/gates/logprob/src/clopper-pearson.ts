@@ -17,7 +17,8 @@ export interface BinomialInterval {
 function check(options: BinomialCountOptions): number {
   const { events, trials } = options;
   const confidenceLevel = options.confidenceLevel ?? 0.95;
-  if (!(Number.isInteger(trials) && trials >= 1)) throw new RangeError(`trials must be an integer of at least 1, got ${trials}`);
+  if (!(Number.isInteger(trials) && trials >= 1))
+    throw new RangeError(`trials must be an integer of at least 1, got ${trials}`);
   if (!(Number.isInteger(events) && events >= 0 && events <= trials)) {
     throw new RangeError(`events must be an integer in [0, trials], got ${events}`);
   }
@@ -49,7 +50,8 @@ export function clopperPearsonInterval(options: BinomialCountOptions): BinomialI
   const { events, trials } = options;
   const tail = (1 - confidenceLevel) / 2;
   const lower = events === 0 ? 0 : betaQuantile({ probability: tail, alpha: events, beta: trials - events + 1 });
-  const upper = events === trials ? 1 : betaQuantile({ probability: 1 - tail, alpha: events + 1, beta: trials - events });
+  const upper =
+    events === trials ? 1 : betaQuantile({ probability: 1 - tail, alpha: events + 1, beta: trials - events });
   return { lower, upper };
 }
 

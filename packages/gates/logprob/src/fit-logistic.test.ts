@@ -13,7 +13,9 @@ function synthetic(options: { n: number; intercept: number; slope: number; mean:
 
 describe('fitLogistic', () => {
   it('recovers known coefficients', () => {
-    const fit = fitLogistic({ samples: synthetic({ n: 40_000, intercept: -1, slope: 2, mean: 0.5, sd: 1.5, seed: 1 }) });
+    const fit = fitLogistic({
+      samples: synthetic({ n: 40_000, intercept: -1, slope: 2, mean: 0.5, sd: 1.5, seed: 1 }),
+    });
     expect(fit.converged).toBe(true);
     expect(fit.intercept).toBeCloseTo(-1, 1);
     expect(fit.slope).toBeCloseTo(2, 1);
@@ -22,7 +24,9 @@ describe('fitLogistic', () => {
 
   it('recovers coefficients in logprob units (small, negative scale)', () => {
     // Mean logprobs around -0.3 with P(correct) = logistic(4 + 12 x).
-    const fit = fitLogistic({ samples: synthetic({ n: 40_000, intercept: 4, slope: 12, mean: -0.3, sd: 0.15, seed: 2 }) });
+    const fit = fitLogistic({
+      samples: synthetic({ n: 40_000, intercept: 4, slope: 12, mean: -0.3, sd: 0.15, seed: 2 }),
+    });
     expect(fit.intercept).toBeGreaterThan(3.6);
     expect(fit.intercept).toBeLessThan(4.4);
     expect(fit.slope).toBeGreaterThan(11);
@@ -61,7 +65,9 @@ describe('fitLogistic', () => {
     const samples = synthetic({ n: 5000, intercept: 0, slope: 3, mean: 0, sd: 1, seed: 4 });
     const fit = fitLogistic({ samples });
     const base = samples.filter((s) => s.correct).length / samples.length;
-    const constant = calibrationQuality({ predictions: samples.map((s) => ({ probability: base, correct: s.correct })) });
+    const constant = calibrationQuality({
+      predictions: samples.map((s) => ({ probability: base, correct: s.correct })),
+    });
     expect(fit.quality.brierScore).toBeLessThan(constant.brierScore - 0.05);
     expect(fit.quality.expectedCalibrationError).toBeLessThan(0.03);
     expect(fit.quality.samples).toBe(5000);

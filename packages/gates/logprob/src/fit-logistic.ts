@@ -36,7 +36,8 @@ export interface LogisticFit extends LogisticCoefficients {
 
 /** The logistic map, stable at both extremes; -Infinity confidence with a positive slope gives 0. */
 export function logisticProbability(coefficients: LogisticCoefficients, confidence: number): number {
-  const z = coefficients.slope === 0 ? coefficients.intercept : coefficients.intercept + coefficients.slope * confidence;
+  const z =
+    coefficients.slope === 0 ? coefficients.intercept : coefficients.intercept + coefficients.slope * confidence;
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
@@ -53,7 +54,8 @@ export function calibrationQuality(options: CalibrationQualityOptions): Calibrat
   const { predictions } = options;
   const bins = options.bins ?? 10;
   if (!(Number.isInteger(bins) && bins >= 1)) throw new ConfigError('bins', 'must be a positive integer');
-  if (!Array.isArray(predictions) || predictions.length === 0) throw new ConfigError('predictions', 'must be a non-empty array');
+  if (!Array.isArray(predictions) || predictions.length === 0)
+    throw new ConfigError('predictions', 'must be a non-empty array');
   const count = new Array<number>(bins).fill(0);
   const hits = new Array<number>(bins).fill(0);
   const mass = new Array<number>(bins).fill(0);
@@ -119,7 +121,8 @@ export function fitLogistic(options: FitLogisticOptions): LogisticFit {
   const l2 = options.l2 ?? 1;
   const maxIterations = options.maxIterations ?? 100;
   if (!(Number.isFinite(l2) && l2 >= 0)) throw new ConfigError('l2', 'must be a finite number of at least 0');
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new ConfigError('maxIterations', 'must be a positive integer');
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1))
+    throw new ConfigError('maxIterations', 'must be a positive integer');
   if (!Array.isArray(samples) || samples.length < 2) throw new ConfigError('samples', 'needs at least two samples');
   let positives = 0;
   let mean = 0;

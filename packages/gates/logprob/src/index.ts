@@ -27,8 +27,8 @@ export {
   firstTokenProbability,
   geometricMeanProbability,
   LOGPROB_MEASURES,
-  measureLogprobs,
   meanLogprob,
+  measureLogprobs,
   minLogprob,
   shareBelow,
 } from './measures.ts';

@@ -40,7 +40,9 @@ describe('logprobGate', () => {
   });
 
   it('passes at exactly the threshold', async () => {
-    expect(await evaluate(logprobGate({ measure: 'first-token-probability', threshold: Math.exp(-0.05) }), answer)).toMatchObject({
+    expect(
+      await evaluate(logprobGate({ measure: 'first-token-probability', threshold: Math.exp(-0.05) }), answer),
+    ).toMatchObject({
       status: 'pass',
     });
   });
@@ -73,14 +75,23 @@ describe('logprobGate', () => {
   it('fails with empty-span when the span selects nothing', async () => {
     const result = await evaluate(logprobGate({ measure: 'mean-logprob', threshold: -1, span: 'json-values' }), answer);
     expect(result).toMatchObject({ status: 'fail', reason: 'empty-span' });
-    const marker = logprobGate({ measure: 'mean-logprob', threshold: -1, span: { type: 'after-marker', marker: /Final:/ } });
+    const marker = logprobGate({
+      measure: 'mean-logprob',
+      threshold: -1,
+      span: { type: 'after-marker', marker: /Final:/ },
+    });
     expect(await evaluate(marker, answer)).toMatchObject({ status: 'fail', reason: 'empty-span' });
   });
 
   it('fails with no-logprobs when the candidate has none', async () => {
     const gate = logprobGate({ measure: 'mean-logprob', threshold: -1 });
-    expect(await evaluate(gate, { text: 'hello', finishReason: 'stop' })).toMatchObject({ status: 'fail', reason: 'no-logprobs' });
-    expect(await evaluate(gate, { text: 'hello', finishReason: 'stop', logprobs: [] })).toMatchObject({ reason: 'no-logprobs' });
+    expect(await evaluate(gate, { text: 'hello', finishReason: 'stop' })).toMatchObject({
+      status: 'fail',
+      reason: 'no-logprobs',
+    });
+    expect(await evaluate(gate, { text: 'hello', finishReason: 'stop', logprobs: [] })).toMatchObject({
+      reason: 'no-logprobs',
+    });
   });
 
   it('fails malformed logprobs instead of throwing', async () => {
@@ -129,11 +140,17 @@ describe('logprobGate', () => {
     expect(field({ measure: 'geometric-mean-probability', threshold: 1.5 })).toBe('threshold');
     expect(field({ measure: 'share-below', threshold: 0.1 })).toBe('belowProbability');
     expect(field({ measure: 'mean-logprob', threshold: -1, belowProbability: 0.5 })).toBe('belowProbability');
-    expect(field({ measure: 'mean-logprob', threshold: -1, calibration: { intercept: 1, slope: 1 } })).toBe('threshold');
+    expect(field({ measure: 'mean-logprob', threshold: -1, calibration: { intercept: 1, slope: 1 } })).toBe(
+      'threshold',
+    );
     expect(field({ measure: 'mean-logprob', threshold: 0.5, calibration: { intercept: 1 } })).toBe('calibration.slope');
     expect(field({ measure: 'mean-logprob', threshold: -1, span: 'last' })).toBe('span');
-    expect(field({ measure: 'mean-logprob', threshold: -1, span: { type: 'last-tokens', count: 0 } })).toBe('span.count');
-    expect(field({ measure: 'mean-logprob', threshold: -1, span: { type: 'after-marker', marker: '' } })).toBe('span.marker');
+    expect(field({ measure: 'mean-logprob', threshold: -1, span: { type: 'last-tokens', count: 0 } })).toBe(
+      'span.count',
+    );
+    expect(field({ measure: 'mean-logprob', threshold: -1, span: { type: 'after-marker', marker: '' } })).toBe(
+      'span.marker',
+    );
     expect(field({ measure: 'mean-logprob', threshold: -1, span: { type: 'middle' } })).toBe('span.type');
     expect(field({ measure: 'mean-logprob', threshold: -1, name: '' })).toBe('name');
     expect(field({ measure: 'mean-logprob', threshold: -1 })).toBe('no error');
@@ -160,14 +177,23 @@ describe('logprobGate in a cascade', () => {
     const [first, second] = result.attempts;
     expect(first?.outcome).toBe('gate-failed');
     expect(first?.failedGate).toBe('logprob');
-    expect(first?.gates.at(-1)).toMatchObject({ name: 'logprob', status: 'fail', reason: 'low-confidence', score: -1.5 });
+    expect(first?.gates.at(-1)).toMatchObject({
+      name: 'logprob',
+      status: 'fail',
+      reason: 'low-confidence',
+      score: -1.5,
+    });
     expect(second?.gates.at(-1)).toMatchObject({ status: 'pass', reason: 'ok', score: -0.01 });
     // The engine asked the provider for logprobs because the gate requires them.
     expect(provider.calls.every((call) => call.options.logprobs === true)).toBe(true);
   });
 
   it('is skipped on a tier whose provider cannot return logprobs', async () => {
-    const noLogprobs = scriptedProvider({ id: 'no-logprobs', capabilities: { logprobs: false }, script: [{ text: 'Paris' }] });
+    const noLogprobs = scriptedProvider({
+      id: 'no-logprobs',
+      capabilities: { logprobs: false },
+      script: [{ text: 'Paris' }],
+    });
     const withLogprobs = scriptedProvider({ script: [{ text: 'Paris', logprobs: -0.01 }] });
     const cascade = createCascade({
       tiers: [
@@ -204,7 +230,10 @@ describe('logprobGate in a cascade', () => {
   it('fails with no-logprobs when a capable tier returns none, and escalates', async () => {
     // The provider claims logprobs but this answer arrives without them (a proxy that drops them, say).
     const provider = scriptedProvider({
-      script: { small: [{ candidates: [{ text: 'Paris', logprobs: [] }] }], large: [{ text: 'Paris', logprobs: -0.01 }] },
+      script: {
+        small: [{ candidates: [{ text: 'Paris', logprobs: [] }] }],
+        large: [{ text: 'Paris', logprobs: -0.01 }],
+      },
     });
     const cascade = createCascade({
       tiers: [

@@ -40,10 +40,13 @@ function checkOptions(options: LogprobGateOptions): void {
   }
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ConfigError('threshold', 'must be a number');
   if (calibration !== undefined) {
-    if (typeof calibration !== 'object' || calibration === null) throw new ConfigError('calibration', 'must be { intercept, slope }');
-    if (!Number.isFinite(calibration.intercept)) throw new ConfigError('calibration.intercept', 'must be a finite number');
+    if (typeof calibration !== 'object' || calibration === null)
+      throw new ConfigError('calibration', 'must be { intercept, slope }');
+    if (!Number.isFinite(calibration.intercept))
+      throw new ConfigError('calibration.intercept', 'must be a finite number');
     if (!Number.isFinite(calibration.slope)) throw new ConfigError('calibration.slope', 'must be a finite number');
-    if (!(threshold >= 0 && threshold <= 1)) throw new ConfigError('threshold', 'with calibration, must be a probability in [0, 1]');
+    if (!(threshold >= 0 && threshold <= 1))
+      throw new ConfigError('threshold', 'with calibration, must be a probability in [0, 1]');
   } else if (measure === 'mean-logprob' || measure === 'min-logprob') {
     if (!(threshold <= 0)) throw new ConfigError('threshold', `for ${measure}, must be a logprob (at most 0)`);
   } else if (!(threshold >= 0 && threshold <= 1)) {
@@ -56,9 +59,11 @@ function checkOptions(options: LogprobGateOptions): void {
   } else if (belowProbability !== undefined) {
     throw new ConfigError('belowProbability', `applies only to share-below, not ${measure}`);
   }
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new ConfigError('name', 'must be a non-empty string');
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0))
+    throw new ConfigError('name', 'must be a non-empty string');
   if (span !== undefined && span !== 'all' && span !== 'json-values') {
-    if (typeof span !== 'object' || span === null) throw new ConfigError('span', "must be 'all', 'json-values' or a span object");
+    if (typeof span !== 'object' || span === null)
+      throw new ConfigError('span', "must be 'all', 'json-values' or a span object");
     switch (span.type) {
       case 'all':
       case 'json-values':
@@ -72,7 +77,8 @@ function checkOptions(options: LogprobGateOptions): void {
         }
         break;
       case 'last-tokens':
-        if (!(Number.isInteger(span.count) && span.count >= 1)) throw new ConfigError('span.count', 'must be a positive integer');
+        if (!(Number.isInteger(span.count) && span.count >= 1))
+          throw new ConfigError('span.count', 'must be a positive integer');
         break;
       default:
         throw new ConfigError('span.type', "must be 'all', 'json-values', 'after-marker' or 'last-tokens'");
@@ -131,7 +137,11 @@ export function logprobGate(options: LogprobGateOptions): Gate {
       if (!wellFormed(tokens)) return { status: 'fail', reason: 'invalid-logprobs', details: thresholdDetails };
       const selected = selectSpan(tokens, span);
       if (selected.length === 0) {
-        return { status: 'fail', reason: 'empty-span', details: { ...thresholdDetails, tokens: tokens.length, spanTokens: 0 } };
+        return {
+          status: 'fail',
+          reason: 'empty-span',
+          details: { ...thresholdDetails, tokens: tokens.length, spanTokens: 0 },
+        };
       }
       const raw = measureLogprobs(selected, measureOptions);
       const score = calibration === undefined ? raw : logisticProbability(calibration, raw);

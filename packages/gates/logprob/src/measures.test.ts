@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   firstTokenProbability,
   geometricMeanProbability,
-  measureLogprobs,
   meanLogprob,
+  measureLogprobs,
   minLogprob,
   shareBelow,
 } from './measures.ts';
@@ -27,7 +27,10 @@ describe('measures, computed by hand', () => {
   it('geometric-mean-probability: exp(-0.65) = 0.522046', () => {
     expect(geometricMeanProbability(example)).toBeCloseTo(0.522_045_776_761_016, 14);
     // Equal to the 4th root of the product of the probabilities.
-    expect(geometricMeanProbability(example)).toBeCloseTo((Math.exp(-0.1) * Math.exp(-0.5) * Math.exp(-2) * 1) ** 0.25, 14);
+    expect(geometricMeanProbability(example)).toBeCloseTo(
+      (Math.exp(-0.1) * Math.exp(-0.5) * Math.exp(-2) * 1) ** 0.25,
+      14,
+    );
   });
 
   it('share-below counts probabilities strictly below the cut', () => {
@@ -51,7 +54,12 @@ describe('measures, computed by hand', () => {
   });
 
   it('is NaN on an empty list (the gate reports empty-span before measuring)', () => {
-    for (const measure of ['mean-logprob', 'min-logprob', 'geometric-mean-probability', 'first-token-probability'] as const) {
+    for (const measure of [
+      'mean-logprob',
+      'min-logprob',
+      'geometric-mean-probability',
+      'first-token-probability',
+    ] as const) {
       expect(measureLogprobs([], { measure })).toBeNaN();
     }
     expect(shareBelow([], { probability: 0.5 })).toBeNaN();

@@ -100,4 +100,3 @@ export function measureLogprobs(tokens: readonly TokenLogprob[], options: Measur
       return firstTokenProbability(tokens);
   }
 }
-

@@ -9,7 +9,8 @@ import { fitLogistic } from './fit-logistic.ts';
 // copied into the repository. Only the train splits are here; these figures are in-sample.
 const dataDir = process.env.LLM_CASCADE_SHARED_DATA ?? '';
 const folder = dataDir === '' ? '' : join(dataDir, 'zellinger_llm_cascades');
-if (dataDir === '') console.log('gate-logprob real-data test skipped: LLM_CASCADE_SHARED_DATA is empty (no ../shared/data)');
+if (dataDir === '')
+  console.log('gate-logprob real-data test skipped: LLM_CASCADE_SHARED_DATA is empty (no ../shared/data)');
 
 interface ModelAnswer {
   readonly correct: boolean;
@@ -24,7 +25,9 @@ function readQueries(benchmark: string, models: readonly string[]): Map<string, 
   return lines
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const record = JSON.parse(line) as { models: Record<string, { correct: boolean; conf_logprob: number; cost_usd: number }> };
+      const record = JSON.parse(line) as {
+        models: Record<string, { correct: boolean; conf_logprob: number; cost_usd: number }>;
+      };
       const answers = new Map<string, ModelAnswer>();
       for (const model of models) {
         const entry = record.models[model];
@@ -50,7 +53,12 @@ interface CascadeFigures {
  * Replays small -> big with the small answer accepted when its confidence reaches the threshold. The small
  * call is paid on every query; without a threshold the small tier is left out, so the cost is the big one.
  */
-function replay(queries: readonly Query[], small: string, big: string, calibration: ThresholdCalibration): CascadeFigures {
+function replay(
+  queries: readonly Query[],
+  small: string,
+  big: string,
+  calibration: ThresholdCalibration,
+): CascadeFigures {
   let correct = 0;
   let cost = 0;
   let bigCost = 0;
@@ -140,7 +148,8 @@ function columns(figures: CascadeFigures) {
 describe.skipIf(dataDir === '')('calibration on real recorded cascades (zellinger_llm_cascades, train splits)', () => {
   it('keeps the cascade within two points of the big model for less than its cost', () => {
     const rows: PairFigures[] = [];
-    for (const [small, big] of PAIRS) for (const benchmark of BENCHMARKS) rows.push(evaluatePair(benchmark, small, big));
+    for (const [small, big] of PAIRS)
+      for (const benchmark of BENCHMARKS) rows.push(evaluatePair(benchmark, small, big));
     console.log(
       `gate-logprob real data, in-sample (train). Threshold on the small model's raw conf_logprob; 95% one-sided Clopper-Pearson.\n` +
         `Calibrated so that accepted answers lose at most ${LOSS_TOLERANCE} (small wrong where big right). Cost includes the small call.`,
@@ -156,7 +165,9 @@ describe.skipIf(dataDir === '')('calibration on real recorded cascades (zellinge
         'logistic ECE': r.ece.toFixed(3),
       })),
     );
-    console.log('For contrast, the shortcut: accepted small answers at least as accurate as the big model (not asserted).');
+    console.log(
+      'For contrast, the shortcut: accepted small answers at least as accurate as the big model (not asserted).',
+    );
     console.table(
       rows.map((r) => ({
         benchmark: r.benchmark,

@@ -12,24 +12,23 @@ const valuesOf = (text: string) => jsonValueRanges(text).map((r) => text.slice(r
 
 describe('jsonValueRanges', () => {
   it('finds string contents, numbers and literals, not keys or punctuation', () => {
-    expect(valuesOf('{"city": "Paris", "population": 2148000, "capital": true, "mayor": null, "area": -1.05e2}')).toEqual([
-      'Paris',
-      '2148000',
-      'true',
-      'null',
-      '-1.05e2',
-    ]);
+    expect(
+      valuesOf('{"city": "Paris", "population": 2148000, "capital": true, "mayor": null, "area": -1.05e2}'),
+    ).toEqual(['Paris', '2148000', 'true', 'null', '-1.05e2']);
   });
 
   it('handles nesting, arrays, escapes and keys full of JSON punctuation', () => {
-    expect(valuesOf('{"a:b": "x}y", "q": "say \\"hi\\"", "list": [1, "two", {"k": false}], "o": {"in": [[]]}}')).toEqual([
-      'x}y',
-      'say \\"hi\\"',
-      '1',
-      'two',
-      'false',
-    ]);
+    expect(
+      valuesOf('{"a:b": "x}y", "q": "say \\"hi\\"", "list": [1, "two", {"k": false}], "o": {"in": [[]]}}'),
+    ).toEqual(['x}y', 'say \\"hi\\"', '1', 'two', 'false']);
     expect(valuesOf('[{"name": "a"}, {"name": "b"}]')).toEqual(['a', 'b']);
+  });
+
+  it('finds the end of long strings with escaped quotes and backslashes', () => {
+    const long = `${'x'.repeat(40)}\\"${'y'.repeat(40)}\\\\`;
+    expect(valuesOf(`{"k": "${long}", "n": 1}`)).toEqual([long, '1']);
+    const escapedAtEdge = `${'z'.repeat(31)}\\"tail`;
+    expect(valuesOf(`["${escapedAtEdge}", 2]`)).toEqual([escapedAtEdge, '2']);
   });
 
   it('gives an empty string value its quotes', () => {

@@ -1,5 +1,5 @@
 import type { TokenLogprob } from '@llm-cascade/core';
-import { jsonValueRanges, type TextRange } from './json-values.ts';
+import { scanJsonValues, type TextRange } from './json-values.ts';
 
 /** Which tokens a confidence measure looks at. */
 export type LogprobSpan =
@@ -25,19 +25,23 @@ export function tokenText(tokens: readonly TokenLogprob[]): string {
 
 /** Tokens that overlap any of the (sorted, non-overlapping) character ranges of `tokenText(tokens)`. */
 export function selectTokensInRanges(tokens: readonly TokenLogprob[], ranges: readonly TextRange[]): TokenLogprob[] {
+  const flat: number[] = [];
+  for (const range of ranges) flat.push(range.start, range.end);
+  return selectInFlatRanges(tokens, flat);
+}
+
+function selectInFlatRanges(tokens: readonly TokenLogprob[], flat: readonly number[]): TokenLogprob[] {
   const selected: TokenLogprob[] = [];
-  if (ranges.length === 0) return selected;
-  let rangeIndex = 0;
+  let k = 0;
   let offset = 0;
   for (const token of tokens) {
+    if (k >= flat.length) break;
     const start = offset;
     const end = offset + token.token.length;
     offset = end;
-    while (rangeIndex < ranges.length && (ranges[rangeIndex] as TextRange).end <= start) rangeIndex += 1;
-    const range = ranges[rangeIndex];
-    if (range === undefined) break;
+    while (k < flat.length && (flat[k + 1] as number) <= start) k += 2;
     // A token that straddles a value's edge (`"Par`, `is",`) holds part of the value, so it counts.
-    if (range.start < end && start < range.end) selected.push(token);
+    if (k < flat.length && (flat[k] as number) < end) selected.push(token);
   }
   return selected;
 }
@@ -48,7 +52,9 @@ export function selectTokensInRanges(tokens: readonly TokenLogprob[], ranges: re
  * Tokens split mid-value are matched by character offsets over the concatenated token texts.
  */
 export function selectJsonValueTokens(tokens: readonly TokenLogprob[]): TokenLogprob[] {
-  return selectTokensInRanges(tokens, jsonValueRanges(tokenText(tokens)));
+  const flat: number[] = [];
+  scanJsonValues(tokenText(tokens), flat);
+  return selectInFlatRanges(tokens, flat);
 }
 
 export interface AfterMarkerOptions {
