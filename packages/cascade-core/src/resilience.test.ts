@@ -6,8 +6,6 @@ import { type CascadeOptions, createCascade } from './index.ts';
 import type { Attempt } from './result.ts';
 import { faultInjectionProvider, scriptedProvider } from './test.ts';
 
-const _price = { inputPerMTok: 1, outputPerMTok: 3 };
-
 describe('faultInjectionProvider', () => {
   it('injects each kind of fault at about its rate, deterministically for a seed', async () => {
     const rates = { rateLimit: 0.1, server: 0.1, connectionReset: 0.1, emptyBody: 0.1, malformed: 0.1, truncated: 0.1 };

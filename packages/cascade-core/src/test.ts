@@ -19,3 +19,5 @@ export type {
   ScriptStep,
 } from './testing/scripted-provider.ts';
 export { scriptedProvider } from './testing/scripted-provider.ts';
+export type { SoakOptions, SoakReport } from './testing/soak.ts';
+export { soak } from './testing/soak.ts';
