@@ -14,6 +14,7 @@ import { hashMessages } from './request-hash.ts';
 /** Receives each recorded line (newline included) and its record. Called one at a time, in order. */
 export type RecordingSink = (line: string, record: RecordedRequest) => void | Promise<void>;
 
+/** Options of `recordingProvider`. Give exactly one of `path` and `sink`. */
 export interface RecordingProviderOptions {
   /** The provider whose generations are recorded; its answers and errors pass through unchanged. */
   readonly provider: Provider;

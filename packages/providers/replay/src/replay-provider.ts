@@ -46,6 +46,7 @@ export interface ReplaySourceOptions {
   readonly repairs?: RepairReplay;
 }
 
+/** Options of `replayProvider`: the recording and replay behaviour, plus the provider's id and prices. */
 export interface ReplayProviderOptions extends ReplaySourceOptions {
   /** Provider id, used as `gen_ai.provider.name` and in errors. Default `replay`. */
   readonly id?: string;

@@ -11,6 +11,7 @@ import {
 } from './openai-wire.ts';
 import { createReplayCore, type ReplaySourceOptions } from './replay-provider.ts';
 
+/** Options of `startReplayServer`: the recording (`records` or `path`) and replay behaviour, plus where to listen. */
 export interface ReplayServerOptions extends ReplaySourceOptions {
   /** TCP port; 0 (default) picks a free one, reported back as `port`. */
   readonly port?: number;
@@ -200,7 +201,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         return;
       }
       if (ProviderError.isInstance(error) && error.kind === 'not-found') {
-        sendError(response, new WireError(404, 'recording_not_found', error.message, 'model'));
+        sendError(response, new WireError(404, 'recording_not_found', error.message));
         return;
       }
       throw error;

@@ -17,7 +17,10 @@ export type WhenCandidatesExhausted = 'error' | 'cycle';
 /** What a repair (a follow-up turn of a recorded conversation that was not itself recorded) gets. */
 export type RepairReplay = 'not-found' | 'next-candidates';
 
-/** How a request was matched to a recording. */
+/**
+ * How a request was matched to a recording (the replay server reports it in the `x-cascade-match` header):
+ * by `id`, by the messages `hash`, or as a repair of a conversation found by hash (`repair-hash`).
+ */
 export type MatchKind = 'id' | 'hash' | 'repair-hash';
 
 /** One conversation's recording: every line with the same id and the same messages, merged. */
@@ -198,11 +201,16 @@ export function createReplayStore(options: ReplayStoreOptions): ReplayStore {
   }
 
   function find(ids: readonly string[], messages: readonly Message[]): ReplayMatch | undefined {
-    const hash = hashMessages(messages);
+    // Hashing costs microseconds; an id with one conversation recorded needs none.
+    let hash: string | undefined;
+    const hashed = () => {
+      hash ??= hashMessages(messages);
+      return hash;
+    };
     for (const id of ids) {
       const group = byId.get(id);
       if (group === undefined) continue;
-      const exact = group.find((entry) => entry.hash === hash);
+      const exact = group.length === 1 ? undefined : group.find((entry) => entry.hash === hashed());
       if (exact !== undefined) return { entry: exact, via: 'id', followUps: 0, extraMessages: [] };
       // The id is authoritative: a request may be templated differently from its recording. More assistant
       // turns than recorded means a repair of the first conversation recorded under this id.
@@ -211,7 +219,7 @@ export function createReplayStore(options: ReplayStoreOptions): ReplayStore {
       const extraMessages = followUps > 0 ? messages.slice(base.messages.length) : [];
       return { entry: base, via: 'id', followUps, extraMessages };
     }
-    const exact = byHash.get(hash);
+    const exact = byHash.get(hashed());
     if (exact !== undefined) return { entry: exact, via: 'hash', followUps: 0, extraMessages: [] };
     // A repair appends (assistant answer, user feedback) pairs: peel them off to find the original.
     let end = messages.length;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CascadeRequest, Message } from '@llm-cascade/core';
 
 /**
@@ -17,8 +17,12 @@ export function requestMessages(request: Pick<CascadeRequest, 'system' | 'messag
 
 /** The part of a message that identifies it: Unicode NFC, `\n` line ends, no surrounding whitespace. */
 function normaliseContent(content: string): string {
-  return content.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  // The checks skip work most prompts do not need (plain ASCII, no carriage returns).
+  const composed = NON_ASCII.test(content) ? content.normalize('NFC') : content;
+  return (composed.includes('\r') ? composed.replace(/\r\n?/g, '\n') : composed).trim();
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * A stable hash of a conversation, for matching a request to a recording when it has no id.
@@ -34,7 +38,7 @@ function normaliseContent(content: string): string {
  */
 export function hashMessages(messages: readonly Message[]): string {
   const canonical = JSON.stringify(messages.map((message) => [message.role, normaliseContent(message.content)]));
-  return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32);
+  return hash('sha256', canonical, 'hex').slice(0, 32);
 }
 
 /** `hashMessages` of a cascade request's normalised messages (`system`, `messages`, `prompt`). */
