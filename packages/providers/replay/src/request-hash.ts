@@ -22,7 +22,7 @@ function normaliseContent(content: string): string {
   return (composed.includes('\r') ? composed.replace(/\r\n?/g, '\n') : composed).trim();
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * A stable hash of a conversation, for matching a request to a recording when it has no id.
