@@ -186,7 +186,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
     );
     if (flushed === 'timeout') {
       warnOnce(
-        `tracing: the collector at ${otlpUrl ?? '(none)'} did not answer within ${limitMs} ms; spans were dropped`,
+        `tracing: spans were not delivered to ${otlpUrl ?? 'the exporter'} within ${limitMs} ms (collector down or not answering); they were dropped`,
       );
     }
     await within(
