@@ -73,6 +73,8 @@ export interface ScriptedProviderOptions {
   readonly prices?: { readonly [model: string]: Price };
   /** When a queue runs out: repeat its last step (default) or fail the call with a non-retryable error. */
   readonly whenExhausted?: 'repeat-last' | 'error';
+  /** Keep every call in `calls` (default). Turn off for long soaks, where the record would grow without end. */
+  readonly recordCalls?: boolean;
 }
 
 export interface ScriptedProvider extends Provider {
@@ -149,6 +151,7 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
   const perModel = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
+  let callCount = 0;
 
   const pick = (queue: readonly ScriptStep[] | undefined, position: number, model: string): ScriptStep => {
     if (queue === undefined || queue.length === 0) {
@@ -189,13 +192,14 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
       const modelIndex = perModel.get(request.model) ?? 0;
       perModel.set(request.model, modelIndex + 1);
       const call: ScriptedCall = {
-        index: calls.length,
+        index: callCount,
         modelIndex,
         request,
         options: generateOptions,
         startedAt: Date.now(),
       };
-      calls.push(call);
+      if (options.recordCalls !== false) calls.push(call);
+      callCount += 1;
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {

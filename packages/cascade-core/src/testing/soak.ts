@@ -121,7 +121,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
 
   let abortReport: SoakReport['abort'];
   if (options.abort !== undefined) {
-    const { cascade, count } = options.abort;
+    const { cascade, count, inFlightMs = 50 } = options.abort;
     const controllers = Array.from({ length: count }, () => new AbortController());
     const settleTimes: number[] = [];
     let abortErrors = 0;
@@ -135,7 +135,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
         },
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, options.abort.inFlightMs ?? 50));
+    await new Promise((resolve) => setTimeout(resolve, inFlightMs));
     controllers.forEach((controller, i) => {
       abortedAt[i] = performance.now();
       controller.abort();
