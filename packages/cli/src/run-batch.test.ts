@@ -28,7 +28,14 @@ function twoTierCascade(provider: ScriptedProvider, extra: { onExhausted?: 'thro
     name: 'batch-test',
     tiers: [
       { name: 'small', provider, model: 'small', price: { inputPerMTok: 1, outputPerMTok: 1 }, repairs: 0, retries: 0 },
-      { name: 'large', provider, model: 'large', price: { inputPerMTok: 10, outputPerMTok: 10 }, repairs: 0, retries: 0 },
+      {
+        name: 'large',
+        provider,
+        model: 'large',
+        price: { inputPerMTok: 10, outputPerMTok: 10 },
+        repairs: 0,
+        retries: 0,
+      },
     ],
     gates: [answerGate],
     ...extra,
@@ -69,7 +76,14 @@ describe('runBatch', () => {
   it('writes one record per request, successes and failures, with every attempt kept', async () => {
     const input = join(dir, 'in.jsonl');
     const output = join(dir, 'out', 'results.jsonl');
-    writeFileSync(input, jsonl([{ id: 'a', prompt: 'easy' }, { id: 'b', prompt: 'up here' }, { id: 'c', prompt: 'fail' }]));
+    writeFileSync(
+      input,
+      jsonl([
+        { id: 'a', prompt: 'easy' },
+        { id: 'b', prompt: 'up here' },
+        { id: 'c', prompt: 'fail' },
+      ]),
+    );
     const summary = await runBatch({ cascade: twoTierCascade(promptProvider()), input, output, progress: quiet });
     const records = readRecords(output);
     expect(records.map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
@@ -153,7 +167,11 @@ describe('runBatch', () => {
       output,
       progress: collectingProgress(messages),
     });
-    expect(readRecords(output).map((r) => r.id).sort()).toEqual(['7', 'a', 'line-5']);
+    expect(
+      readRecords(output)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['7', 'a', 'line-5']);
     expect(summary.counts).toMatchObject({ processed: 3, malformed: 4, duplicates: 1 });
     expect(messages.filter((m) => m.startsWith('input line')).map((m) => m.split(':')[0])).toEqual([
       'input line 2',
@@ -208,7 +226,12 @@ describe('runBatch', () => {
     });
     const text = readFileSync(output, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    expect(text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as OutputRecord).id)).toEqual(['a', 'b']);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as OutputRecord).id),
+    ).toEqual(['a', 'b']);
     expect(summary.counts).toMatchObject({ processed: 1, skipped: 1 });
     expect(messages.some((m) => m.includes('torn last line'))).toBe(true);
   });

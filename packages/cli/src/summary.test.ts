@@ -48,14 +48,21 @@ describe('summarise', () => {
   it('shares answers per tier, counts gate failures, repairs, escalations and latency percentiles', () => {
     const records = [
       success('a', { latencyMs: 10 }),
-      success('b', { latencyMs: 20, repairs: 1, attempts: [attempt({ failedGate: 'schema', outcome: 'repaired' }), attempt({ kind: 'repair' })] }),
+      success('b', {
+        latencyMs: 20,
+        repairs: 1,
+        attempts: [attempt({ failedGate: 'schema', outcome: 'repaired' }), attempt({ kind: 'repair' })],
+      }),
       success('c', {
         tier: 'large',
         latencyMs: 30,
         costUsd: 0.01,
         topTierCost: { usd: 0.01, estimated: false },
         escalations: 1,
-        attempts: [attempt({ failedGate: 'schema', outcome: 'gate-failed' }), attempt({ tier: 'large', kind: 'escalation' })],
+        attempts: [
+          attempt({ failedGate: 'schema', outcome: 'gate-failed' }),
+          attempt({ tier: 'large', kind: 'escalation' }),
+        ],
       }),
       success('d', { latencyMs: 40, accepted: false, outcome: 'exhausted' }),
       {
@@ -96,7 +103,9 @@ describe('summarise', () => {
   it('formats the estimate and the saving', () => {
     const text = formatSummary(summarise([success('a', {})]));
     expect(text).toContain('answered by tier: small 100.0% (1)');
-    expect(text).toContain('against $0.0100 for the top tier alone ($0.0100 of it estimated from token counts): 90.0% saved');
+    expect(text).toContain(
+      'against $0.0100 for the top tier alone ($0.0100 of it estimated from token counts): 90.0% saved',
+    );
     expect(text).toContain('latency p50 100 ms, p95 100 ms');
   });
 

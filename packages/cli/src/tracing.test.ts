@@ -106,10 +106,14 @@ describe('startTracing over OTLP/HTTP protobuf', () => {
       const gates = children.filter((s) => s.name.startsWith('cascade.gate '));
       expect(gates.map((g) => g.name)).toContain('cascade.gate answer-format');
     }
-    const smallGate = childrenOf(spans, attempts[0] as DecodedSpan).find((s) => s.name === 'cascade.gate answer-format');
+    const smallGate = childrenOf(spans, attempts[0] as DecodedSpan).find(
+      (s) => s.name === 'cascade.gate answer-format',
+    );
     expect(smallGate?.attributes['cascade.gate.status']).toBe('fail');
     expect(smallGate?.events.map((e) => e.name)).toContain('escalation');
-    const largeGate = childrenOf(spans, attempts[1] as DecodedSpan).find((s) => s.name === 'cascade.gate answer-format');
+    const largeGate = childrenOf(spans, attempts[1] as DecodedSpan).find(
+      (s) => s.name === 'cascade.gate answer-format',
+    );
     expect(largeGate?.attributes['cascade.gate.status']).toBe('pass');
   });
 

@@ -26,7 +26,10 @@ export interface TracingOptions {
   readonly warn?: (message: string) => void;
   /** Upper bound on `shutdown()`, flushing included: a collector that hangs cannot hold the process. Default 5,000. */
   readonly shutdownTimeoutMs?: number;
-  /** Timeout of one OTLP export request. Default 5,000. */
+  /**
+   * Time one OTLP export may take, retries included. Default `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, else
+   * `OTEL_EXPORTER_OTLP_TIMEOUT`, else 5,000 ms.
+   */
   readonly exportTimeoutMs?: number;
   /** How long the batch processor gathers spans before an export. Default 1,000 ms. */
   readonly scheduledDelayMs?: number;
@@ -101,6 +104,15 @@ function watchExports(exporter: SpanExporter, onFailure: (error: unknown) => voi
   };
 }
 
+function exportTimeout(options: TracingOptions, env: Environment): number {
+  if (options.exportTimeoutMs !== undefined) return options.exportTimeoutMs;
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
+    const value = Number(env[name]);
+    if (env[name] !== undefined && Number.isFinite(value) && value > 0) return value;
+  }
+  return 5000;
+}
+
 function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((settle) => {
@@ -137,7 +149,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   const scheduledDelayMillis = options.scheduledDelayMs ?? 1000;
   const processors: BatchSpanProcessor[] = [];
   if (otlpUrl !== undefined) {
-    const exporter = new OTLPTraceExporter({ url: otlpUrl, timeoutMillis: options.exportTimeoutMs ?? 5000 });
+    const exporter = new OTLPTraceExporter({ url: otlpUrl, timeoutMillis: exportTimeout(options, env) });
     processors.push(
       new BatchSpanProcessor({
         exporter: watchExports(exporter, (error) =>

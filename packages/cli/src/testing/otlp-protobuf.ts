@@ -126,7 +126,9 @@ function hex(bytes: Uint8Array): string {
 
 function int64(value: bigint): number | bigint {
   const signed = BigInt.asIntN(64, value);
-  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed;
+  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(signed)
+    : signed;
 }
 
 function anyValue(bytes: Uint8Array): AttributeValue {
