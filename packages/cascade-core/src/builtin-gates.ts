@@ -83,6 +83,8 @@ export function finishReasonGate(): Gate {
 /** Fails a refusal: the provider's refusal field, a `refusal` finish, or an answer opening with a refusal phrase. */
 export function refusalGate(options: { readonly phrases?: readonly string[] } = {}): Gate {
   const phrases = (options.phrases ?? DEFAULT_REFUSAL_PHRASES).map((phrase) => normalise(phrase));
+  // Most answers cannot open with any phrase: their first letter rules them out without normalising.
+  const openings = new Set(phrases.map((phrase) => phrase.charAt(0)));
   return {
     name: 'refusal',
     evaluate: (context) =>
@@ -90,6 +92,9 @@ export function refusalGate(options: { readonly phrases?: readonly string[] } = 
         if (candidate.refusal !== undefined || candidate.finishReason === 'refusal') {
           return { status: 'fail', reason: 'refusal' };
         }
+        const first = /\S/.exec(candidate.text.slice(0, 200))?.[0]?.toLowerCase();
+        if (first === undefined || !openings.has(first === '\u2019' || first === '\u2018' ? "'" : first))
+          return undefined;
         const opening = normalise(candidate.text.slice(0, 200));
         const phrase = phrases.find((p) => opening.startsWith(p));
         return phrase === undefined ? undefined : { status: 'fail', reason: 'refusal', details: { phrase } };

@@ -1,4 +1,4 @@
-import { type Context, context as otelContext, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context as otelContext, type Span, SpanKind, type SpanOptions, trace } from '@opentelemetry/api';
 import type { Candidate, Generation, ProviderRequest, Usage } from './contracts.ts';
 import { AbortError, CascadeError, ProviderError } from './errors.ts';
 import { addUsage, ZERO_USAGE } from './pricing.ts';
@@ -18,13 +18,14 @@ export interface CallTierOptions {
   readonly tier: ResolvedTier;
   readonly request: ProviderRequest;
   readonly signal: AbortSignal | undefined;
-  readonly tracer: Tracer;
   readonly parent: Context;
   readonly recordContent: boolean;
   /** Told of every provider call's outcome, for the tier's health (latency tracker, circuit breaker). */
   readonly onCallSettled?: (error: CascadeError | undefined, latencyMs: number) => void;
   /** Counts every provider call made, failed ones included, so a failed attempt still reports its calls. */
   readonly counter: { calls: number };
+  /** Creates the chat span (the run's span when the run is not recording). */
+  readonly spans: { span(name: string, options: SpanOptions, parent: Context): Span; readonly recording: boolean };
 }
 
 /** Marks a tier timeout, so it is told apart from the caller's abort. */
@@ -106,12 +107,23 @@ export function classifyCallError(
   );
 }
 
+/**
+ * A call that waits in the tier's queue is raced against the caller's abort, so an abort does not wait
+ * for a free slot; a call that starts at once is already covered by its own abort handling.
+ */
+function queuedCall(options: CallTierOptions, samples: number): Promise<Generation> {
+  const { limit } = options.tier;
+  const queued = limit.activeCount >= limit.concurrency;
+  const call = callOnce(options, samples);
+  return queued ? raceAbort(call, options.signal) : call;
+}
+
 /** One provider call under the tier's limiter, timeout and a `chat {model}` span. */
 async function callOnce(options: CallTierOptions, samples: number): Promise<Generation> {
-  const { tier, request, signal, tracer, parent } = options;
+  const { tier, request, signal, parent } = options;
   return tier.limit(async () => {
     if (signal?.aborted) throw signal.reason;
-    const span = tracer.startSpan(
+    const span = options.spans.span(
       `${SPAN.chat} ${tier.model}`,
       {
         kind: SpanKind.CLIENT,
@@ -139,14 +151,16 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
     const started = performance.now();
     options.counter.calls += 1;
     try {
-      const work = otelContext.with(trace.setSpan(parent, span), () =>
-        tier.provider.generate(request, {
-          signal: controller.signal,
-          timeoutMs: tier.timeoutMs,
-          ...(samples > 1 ? { samples } : {}),
-          ...(tier.wantsLogprobs ? { logprobs: true } : {}),
-        }),
-      );
+      const generateOptions = {
+        signal: controller.signal,
+        timeoutMs: tier.timeoutMs,
+        ...(samples > 1 ? { samples } : {}),
+        ...(tier.wantsLogprobs ? { logprobs: true } : {}),
+      };
+      // The provider's own spans (SDK instrumentation) nest under the chat span when the run records.
+      const work = options.spans.recording
+        ? otelContext.with(trace.setSpan(parent, span), () => tier.provider.generate(request, generateOptions))
+        : tier.provider.generate(request, generateOptions);
       const generation = checkGeneration(await raceAbort(work, controller.signal), tier);
       span.setAttributes({
         [ATTR.responseModel]: generation.model,
@@ -216,13 +230,13 @@ export async function callTier(options: CallTierOptions): Promise<TierOutput> {
     return output();
   }
 
-  take(await raceAbort(callOnce(options, tier.provider.capabilities.multipleSamples ? wanted : 1), signal));
+  take(await queuedCall(options, tier.provider.capabilities.multipleSamples ? wanted : 1));
   // Sequential top-up: a provider that ignored `n`, or a gate that may settle before all k are drawn.
   const gate = tier.samplingGate;
   while (candidates.length + failedSamples < wanted) {
     if (gate?.enoughSamples?.(candidates, wanted) === true) break;
     try {
-      take(await raceAbort(callOnce(options, 1), signal));
+      take(await queuedCall(options, 1));
     } catch (error) {
       if (signal?.aborted) throw error;
       failedSamples += 1;

@@ -133,6 +133,8 @@ function childController(parent: AbortSignal | undefined): { controller: AbortCo
   return { controller, release: () => parent.removeEventListener('abort', onAbort) };
 }
 
+const NEVER_ABORTED = new AbortController().signal;
+
 const HEDGE_LOST = 'cancelled: a tier of the hedge or race answered first';
 
 let runCounter = 0;
@@ -202,7 +204,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         .acquire()
         .catch(() => ({ decision: 'allow' as const, transition: undefined }));
       if (acquired.transition !== undefined) {
-        run.emit({ type: 'circuit', ...run.base(), tier: tier.name, ...acquired.transition });
+        if (run.listening) run.emit({ type: 'circuit', ...run.base(), tier: tier.name, ...acquired.transition });
       }
       if (acquired.decision === 'reject') return { status: 'skipped', reason: 'circuit open' };
       circuit = { decision: acquired.decision };
@@ -241,7 +243,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
           escalate(run, tier, `provider-error: ${error?.message ?? 'unknown'}`);
           return { status: 'failed' };
         }
-        run.emit({ type: 'retry', ...run.base(), tier: tier.name, delayMs: delay, error });
+        if (run.listening) run.emit({ type: 'retry', ...run.base(), tier: tier.name, delayMs: delay, error });
         try {
           await sleep(delay, signal);
         } catch {
@@ -261,7 +263,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         repairsLeft -= 1;
         run.repairs += 1;
         kind = 'repair';
-        run.emit({ type: 'repair', ...run.base(), tier: tier.name, gate: failed.name });
+        if (run.listening) run.emit({ type: 'repair', ...run.base(), tier: tier.name, gate: failed.name });
         continue;
       }
       escalate(run, tier, `gate-failed: ${attempt.failedGate ?? 'unknown'}`);
@@ -271,7 +273,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
 
   function escalate(run: Run, tier: ResolvedTier, reason: string): void {
     const next = tiers[tier.index + 1];
-    run.emit({ type: 'escalation', ...run.base(), from: tier.name, to: next?.name, reason });
+    if (run.listening) run.emit({ type: 'escalation', ...run.base(), from: tier.name, to: next?.name, reason });
   }
 
   function hedgeDelay(tier: ResolvedTier): number | undefined {
@@ -363,7 +365,8 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
   ): CascadeResult<TValue> {
     const budget = run.budgetUsd as number;
     const left = budget - run.costUsd;
-    run.emit({ type: 'budget', ...run.base(), tier: tier.name, estimatedUsd: estimatedCostUsd, leftUsd: left });
+    if (run.listening)
+      run.emit({ type: 'budget', ...run.base(), tier: tier.name, estimatedUsd: estimatedCostUsd, leftUsd: left });
     run.record({
       index: run.nextIndex++,
       tier: tier.name,
@@ -396,7 +399,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         { attempts: run.attempts, skipped },
       );
     }
-    run.emit({ type: 'exhausted', ...run.base(), attempts: run.attempts });
+    if (run.listening) run.emit({ type: 'exhausted', ...run.base(), attempts: run.attempts });
     const best = bestAttempt(run.attempts);
     if (cascade.options.onExhausted === 'best' && best !== undefined) return result(run, best, 'exhausted');
     const last = run.attempts[run.attempts.length - 1];
@@ -418,7 +421,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     const note = (tier: ResolvedTier, visit: Visit): void => {
       if (visit.status === 'skipped') {
         skipped.push({ tier: tier.name, reason: visit.reason });
-        run.emit({ type: 'tier-skipped', ...run.base(), tier: tier.name, reason: visit.reason });
+        if (run.listening) run.emit({ type: 'tier-skipped', ...run.base(), tier: tier.name, reason: visit.reason });
       } else {
         reachedTier = true;
       }
@@ -457,7 +460,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
           settleStart = resolve;
         });
         const timer = setTimeout(() => {
-          run.emit({ type: 'hedge', ...run.base(), from: tier.name, to: next.name, delayMs: delay });
+          if (run.listening) run.emit({ type: 'hedge', ...run.base(), from: tier.name, to: next.name, delayMs: delay });
           settleStart(true);
         }, delay);
         const stopTimer = () => {
@@ -487,12 +490,8 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
           advance = 2;
         }
       } else {
-        const { controller, release } = childController(run.signal);
-        try {
-          visit = await runTier(run, tier, kind, controller.signal);
-        } finally {
-          release();
-        }
+        // Only hedges and races cancel a visit on their own; a plain visit follows the caller's signal.
+        visit = await runTier(run, tier, kind, run.signal ?? NEVER_ABORTED);
         note(tier, visit);
       }
       if (visit.status === 'accepted') return result(run, visit.attempt, 'accepted');
@@ -542,7 +541,8 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
       runSpan: span,
       runContext: trace.setSpan(otelContext.active(), span),
     });
-    state.emit({ type: 'run-start', ...state.base(), startTier: (tiers[start] as ResolvedTier).name });
+    if (state.listening)
+      state.emit({ type: 'run-start', ...state.base(), startTier: (tiers[start] as ResolvedTier).name });
     try {
       const outcome = await runLadder(state, start, race);
       span.setAttributes({
@@ -550,7 +550,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         [ATTR.finalTier]: outcome.tier,
         [ATTR.topTierCostUsd]: outcome.topTierCost.usd,
       });
-      state.emit({ type: 'run-end', ...state.base(), result: outcome });
+      if (state.listening) state.emit({ type: 'run-end', ...state.base(), result: outcome });
       return outcome;
     } catch (error) {
       const failure = CascadeError.from(error);
@@ -559,7 +559,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         failure.code === 'ABORTED' ? 'aborted' : failure.code === 'BUDGET_EXCEEDED' ? 'budget' : 'exhausted',
       );
       recordError(span, failure);
-      state.emit({ type: 'run-end', ...state.base(), result: undefined, error: failure });
+      if (state.listening) state.emit({ type: 'run-end', ...state.base(), result: undefined, error: failure });
       throw failure;
     } finally {
       span.setAttributes({

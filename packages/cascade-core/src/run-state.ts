@@ -1,7 +1,7 @@
-import { type Context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, type Span, SpanKind, type SpanOptions, type Tracer, trace } from '@opentelemetry/api';
 import { callTier, raceAbort, type TierOutput } from './call-tier.ts';
 import type { CircuitDecision } from './circuit-breaker.ts';
-import type { CascadeRequest, GateContext, GateResult, Message, ProviderRequest, Usage } from './contracts.ts';
+import type { CascadeRequest, Gate, GateContext, GateResult, Message, ProviderRequest, Usage } from './contracts.ts';
 import { AbortError, CascadeError } from './errors.ts';
 import type { CascadeEvent } from './options.ts';
 import { addUsage, costOf, estimateInputTokens, ZERO_USAGE } from './pricing.ts';
@@ -46,6 +46,10 @@ export interface RunSetup {
 
 const NEVER_ABORTED = new AbortController().signal;
 
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 function finish(span: Span, attempt: Attempt): Attempt {
   span.setAttributes({ [ATTR.attemptOutcome]: attempt.outcome, [ATTR.attemptCostUsd]: attempt.costUsd });
   return attempt;
@@ -73,6 +77,10 @@ export class Run {
   readonly tracer: Tracer;
   readonly runSpan: Span;
   readonly runContext: Context;
+  /** Whether anyone listens to events: callers check it so no event object is built for nobody. */
+  readonly listening: boolean;
+  /** Whether spans record: when the run span does not, child spans are not created at all. */
+  readonly recording: boolean;
 
   constructor(setup: RunSetup) {
     this.cascade = setup.cascade;
@@ -84,6 +92,16 @@ export class Run {
     this.tracer = setup.tracer;
     this.runSpan = setup.runSpan;
     this.runContext = setup.runContext;
+    this.listening = setup.cascade.options.onEvent !== undefined;
+    this.recording = setup.runSpan.isRecording();
+  }
+
+  /**
+   * A child span of `parent`, or the run span itself when the run is not recording (no SDK, or sampled
+   * out): a non-recording span ignores everything, so there is nothing to gain from creating more.
+   */
+  span(name: string, options: SpanOptions, parent: Context): Span {
+    return this.recording ? this.tracer.startSpan(name, options, parent) : this.runSpan;
   }
 
   /** Moves up the ladder that reached a provider: escalations after a failure, and hedges. */
@@ -148,7 +166,7 @@ export class Run {
     this.attempts.splice(at, 0, attempt);
     this.costUsd += attempt.costUsd;
     this.usage = addUsage(this.usage, attempt.usage);
-    this.emit({ type: 'attempt-end', ...this.base(), attempt });
+    if (this.listening) this.emit({ type: 'attempt-end', ...this.base(), attempt });
   }
 
   throwIfAborted(): void {
@@ -161,7 +179,7 @@ export class Run {
     const { tier, kind } = plan;
     const index = this.nextIndex;
     this.nextIndex += 1;
-    const span = this.tracer.startSpan(
+    const span = this.span(
       `${SPAN.attempt} ${tier.name}`,
       {
         kind: SpanKind.INTERNAL,
@@ -175,8 +193,8 @@ export class Run {
       },
       this.runContext,
     );
-    const attemptContext = trace.setSpan(this.runContext, span);
-    this.emit({ type: 'attempt-start', ...this.base(), tier: tier.name, index, kind });
+    const attemptContext = this.recording ? trace.setSpan(this.runContext, span) : this.runContext;
+    if (this.listening) this.emit({ type: 'attempt-start', ...this.base(), tier: tier.name, index, kind });
     const started = performance.now();
     const common = {
       index,
@@ -197,9 +215,9 @@ export class Run {
           tier,
           request: plan.request,
           signal: plan.signal,
-          tracer: this.tracer,
           parent: attemptContext,
           recordContent: this.cascade.options.recordContent === true,
+          spans: this,
           onCallSettled: (error, latencyMs) => this.#observeCall(plan, span, error, latencyMs),
         });
       } catch (error) {
@@ -284,7 +302,8 @@ export class Run {
         };
         span.addEvent('circuit.state_change', attributes);
         this.runSpan.addEvent('circuit.state_change', attributes);
-        this.emit({ type: 'circuit', ...this.base(), tier: tier.name, from: transition.from, to: transition.to });
+        if (this.listening)
+          this.emit({ type: 'circuit', ...this.base(), tier: tier.name, from: transition.from, to: transition.to });
       },
       () => {
         // A failing shared store must not fail the run; the breaker simply learns nothing from this call.
@@ -299,11 +318,7 @@ export class Run {
     let value: unknown;
     for (const gate of tier.gates) {
       this.#throwIfCancelled(plan.signal);
-      const span = this.tracer.startSpan(
-        `${SPAN.gate} ${gate.name}`,
-        { attributes: { [ATTR.gateName]: gate.name } },
-        parent,
-      );
+      const span = this.span(`${SPAN.gate} ${gate.name}`, { attributes: { [ATTR.gateName]: gate.name } }, parent);
       const started = performance.now();
       let result: GateResult;
       const skipReason = tier.skippedGates.get(gate);
@@ -322,7 +337,7 @@ export class Run {
           signal: plan.signal ?? NEVER_ABORTED,
         };
         try {
-          result = await this.evaluateGate(gate.evaluate.bind(gate), context, span, plan.signal);
+          result = await this.evaluateGate(gate, context, span, plan.signal);
         } catch (error) {
           span.end();
           throw error;
@@ -344,7 +359,8 @@ export class Run {
         [ATTR.gateReason]: result.reason,
         ...(result.score === undefined ? {} : { [ATTR.gateScore]: result.score }),
       });
-      this.emit({ type: 'gate', ...this.base(), tier: tier.name, attempt: this.attempts.length, gate: record });
+      if (this.listening)
+        this.emit({ type: 'gate', ...this.base(), tier: tier.name, attempt: this.attempts.length, gate: record });
       if (result.status === 'fail') {
         const repairing = plan.canRepair && result.feedback !== undefined;
         if (!repairing) {
@@ -376,18 +392,12 @@ export class Run {
   }
 
   /** A gate that throws, hangs past an abort, or returns nonsense is a failed gate, never a crashed run. */
-  async evaluateGate(
-    evaluate: (context: GateContext) => GateResult | Promise<GateResult>,
-    context: GateContext,
-    span: Span,
-    signal: AbortSignal,
-  ): Promise<GateResult> {
+  async evaluateGate(gate: Gate, context: GateContext, span: Span, signal: AbortSignal): Promise<GateResult> {
     let result: GateResult;
     try {
-      result = await raceAbort(
-        Promise.resolve().then(() => evaluate(context)),
-        signal,
-      );
+      const returned = gate.evaluate(context);
+      // Most gates answer synchronously; only a pending answer needs racing against the abort.
+      result = isThenable(returned) ? await raceAbort(Promise.resolve(returned), signal) : returned;
     } catch (error) {
       this.#throwIfCancelled(signal);
       recordError(span, error);
