@@ -14,7 +14,7 @@ export interface AnswerAfterMarkerOptions<TValue = string> {
   /** Phrases that introduce the answer; the last occurrence in the text wins. Default `DEFAULT_ANSWER_MARKERS`. */
   readonly markers?: readonly string[];
   /** Reads the captured answer (`lastNumber()` for numbers). Default: `normalizedText()`. */
-  readonly then?: AnswerExtractor<TValue>;
+  readonly read?: AnswerExtractor<TValue>;
   /** Used on the whole text when no marker is found. Default: none, so such a sample is a non-vote. */
   readonly fallback?: AnswerExtractor<TValue>;
 }
@@ -53,22 +53,38 @@ export function answerAfterMarker<TValue = string>(
       throw new ConfigError(`markers[${i}]`, 'must be a non-empty string');
     }
   });
-  if (options.then !== undefined && typeof options.then !== 'function') throw new ConfigError('then', 'must be a function');
+  if (options.read !== undefined && typeof options.read !== 'function') {
+    throw new ConfigError('read', 'must be a function');
+  }
   if (options.fallback !== undefined && typeof options.fallback !== 'function') {
     throw new ConfigError('fallback', 'must be a function');
   }
-  // Longest first, so "the final answer is" wins over "answer" at the same place.
+  // Longest first, so the regex prefers "the final answer is" over "answer:" at the same place.
   const sorted = [...markers].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(sorted.map((m) => escapeRegExp(m.trim())).join('|'), 'giu');
-  const then = options.then ?? (normalizedText() as unknown as AnswerExtractor<TValue>);
+  const read = options.read ?? (normalizedText() as unknown as AnswerExtractor<TValue>);
   const fallback = options.fallback;
-  return (text): Extracted<TValue> | undefined => {
+  const lowered = sorted.map((m) => m.trim().toLowerCase());
+  /** Index just past the marker that ends last. Native lastIndexOf when lower-casing keeps offsets, else the regex. */
+  const endOfLastMarker = (text: string): number => {
+    const lower = text.toLowerCase();
     let end = -1;
+    if (lower.length === text.length) {
+      for (const marker of lowered) {
+        const at = lower.lastIndexOf(marker);
+        if (at >= 0) end = Math.max(end, at + marker.length);
+      }
+      return end;
+    }
     for (const match of text.matchAll(pattern)) end = match.index + match[0].length;
+    return end;
+  };
+  return (text): Extracted<TValue> | undefined => {
+    const end = endOfLastMarker(text);
     if (end < 0) return fallback?.(text);
     const rest = text.slice(end).replace(/^\s*(?:[:\uff1a=]|[-\u2013\u2014](?=\s))?\s*/u, '');
     const newline = rest.indexOf('\n');
     const captured = clean(newline < 0 ? rest : rest.slice(0, newline));
-    return captured.length === 0 ? undefined : then(captured);
+    return captured.length === 0 ? undefined : read(captured);
   };
 }

@@ -87,7 +87,7 @@ describe('answerAfterMarker', () => {
     expect(extract('The answer is')).toBeUndefined();
   });
   it('chains another extractor on the captured answer', () => {
-    const numeric = answerAfterMarker({ markers: ['####'], then: lastNumber() });
+    const numeric = answerAfterMarker({ markers: ['####'], read: lastNumber() });
     expect(numeric('so 3 apples\n#### 1,200 apples')?.value).toBe(1200);
   });
   it('matches markers case-insensitively, longest first', () => {
@@ -152,5 +152,47 @@ describe('normalizedCode', () => {
   it('is a non-vote for empty code and rejects bad options', () => {
     expect(extract('```ts\n// only a comment\n```')).toBeUndefined();
     expect(() => normalizedCode({ comments: 'lisp' as 'c' })).toThrow(/comments/);
+  });
+});
+
+describe('lastNumber agrees with a forward scan', () => {
+  // The extractor scans backwards for speed; this is the plain forward definition it must match.
+  const FORWARD =
+    /(?:(?<![A-Za-z0-9_)\]])([-+\u2212]))?(?:[$\u20ac\u00a3\u00a5\u20b9]\s?)?(?<![0-9./,])(\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)(?:\s?\/\s?(\d+(?:\.\d+)?))?(?![0-9]|[./,]\d)(\s?%)?/g;
+  function forward(text: string): number | undefined {
+    let found: number | undefined;
+    for (const match of text.matchAll(FORWARD)) {
+      const [, sign, whole, denominator] = match;
+      let value = Number((whole as string).replaceAll(',', ''));
+      if (denominator !== undefined) {
+        if (Number(denominator) === 0) continue;
+        value /= Number(denominator);
+      }
+      if (sign === '-' || sign === '\u2212') value = -value;
+      if (Number.isFinite(value)) found = value;
+    }
+    return found;
+  }
+
+  it('on 50,000 random strings of number-like characters', () => {
+    const alphabet = '0123456789012345678901234567890.,/ -+$%eax\n';
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const extract = lastNumber();
+    const mismatches: string[] = [];
+    for (let n = 0; n < 50_000; n += 1) {
+      const length = 1 + Math.floor(random() * 24);
+      let text = '';
+      for (let i = 0; i < length; i += 1) text += alphabet[Math.floor(random() * alphabet.length)];
+      const expected = forward(text);
+      const got = extract(text)?.key;
+      if (got !== (expected === undefined ? undefined : numberKey(expected))) {
+        mismatches.push(`${JSON.stringify(text)}: ${got} vs ${expected}`);
+      }
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
   });
 });

@@ -16,7 +16,11 @@ function withSystem(system: string) {
   });
 }
 
-const cot = { name: 'cot', transform: withSystem('think step by step'), extract: answerAfterMarker({ then: lastNumber() }) };
+const cot = {
+  name: 'cot',
+  transform: withSystem('think step by step'),
+  extract: answerAfterMarker({ read: lastNumber() }),
+};
 const pot = { name: 'pot', transform: withSystem('write a program'), extract: lastNumber() };
 
 /** Answers in each variant's own form; usage is fixed per call so sums are easy to check. */
@@ -69,7 +73,12 @@ describe('mixedRepresentationProvider', () => {
     });
     const cascade = createCascade({
       tiers: [
-        { name: 'mot', provider: mixedRepresentationProvider({ provider: inner, variants: [cot, pot] }), model: 'm', price },
+        {
+          name: 'mot',
+          provider: mixedRepresentationProvider({ provider: inner, variants: [cot, pot] }),
+          model: 'm',
+          price,
+        },
       ],
       gates: [selfConsistencyGate({ samples: 5, threshold: 0.8 })],
     });
@@ -102,7 +111,11 @@ describe('mixedRepresentationProvider', () => {
       'write a program',
     ]);
     // 3 of 6 already meets 0.5, but 3 undrawn samples could still tie it; the 4th vote settles it.
-    expect(result.attempts[0]).toMatchObject({ calls: 4, samplesSaved: 2, usage: { inputTokens: 600, outputTokens: 60 } });
+    expect(result.attempts[0]).toMatchObject({
+      calls: 4,
+      samplesSaved: 2,
+      usage: { inputTokens: 600, outputTokens: 60 },
+    });
   });
 
   it('returns the samples of the variants that answered, bills them, and owes the rest to top-up calls', async () => {
@@ -121,7 +134,12 @@ describe('mixedRepresentationProvider', () => {
     });
     const cascade = createCascade({
       tiers: [
-        { name: 'mot', provider: mixedRepresentationProvider({ provider: inner, variants: [cot, pot] }), model: 'm', price },
+        {
+          name: 'mot',
+          provider: mixedRepresentationProvider({ provider: inner, variants: [cot, pot] }),
+          model: 'm',
+          price,
+        },
       ],
       gates: [selfConsistencyGate({ samples: 4, threshold: 1 })],
     });
@@ -142,7 +160,10 @@ describe('mixedRepresentationProvider', () => {
     const inner = scriptedProvider({ script: [{ error: { status: 429 } }] });
     const mixed = mixedRepresentationProvider({ provider: inner, variants: [cot, pot] });
     await expect(
-      mixed.generate({ model: 'm', messages: [{ role: 'user', content: 'q' }] }, { signal: new AbortController().signal, samples: 4 }),
+      mixed.generate(
+        { model: 'm', messages: [{ role: 'user', content: 'q' }] },
+        { signal: new AbortController().signal, samples: 4 },
+      ),
     ).rejects.toMatchObject({ kind: 'rate-limit', retryable: true });
   });
 

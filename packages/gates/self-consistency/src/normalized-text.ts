@@ -1,8 +1,11 @@
 import type { AnswerExtractor } from './extractor.ts';
 
+// Matches only whitespace that is not already a single space, so ordinary text is not rewritten space by space.
+const COLLAPSIBLE = /\s{2,}|[^\S ]/g;
+
 /** The default key: the text trimmed, whitespace runs collapsed to one space, case-folded. Empty is no answer. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return text.normalize('NFC').trim().replace(COLLAPSIBLE, ' ').toLowerCase();
 }
 
 /**

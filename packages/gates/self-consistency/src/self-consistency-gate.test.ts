@@ -2,12 +2,15 @@ import { type Candidate, ConfigError, createCascade } from '@llm-cascade/core';
 import { gateContext, scriptedProvider } from '@llm-cascade/core/test';
 import { describe, expect, it } from 'vitest';
 import { lastNumber } from './last-number.ts';
-import { selfConsistencyGate, votesNeeded } from './self-consistency-gate.ts';
+import { type SelfConsistencyGateOptions, selfConsistencyGate, votesNeeded } from './self-consistency-gate.ts';
 
 const price = { inputPerMTok: 1, outputPerMTok: 2 };
 
-function vote(texts: readonly (string | Candidate)[], options: Parameters<typeof selfConsistencyGate>[0] = {}) {
-  const gate = selfConsistencyGate({ samples: texts.length, ...options });
+function vote<TValue = string>(
+  texts: readonly (string | Candidate)[],
+  options: SelfConsistencyGateOptions<TValue> = {},
+) {
+  const gate = selfConsistencyGate<TValue>({ samples: texts.length, ...options });
   return gate.evaluate(gateContext({ candidates: texts }));
 }
 

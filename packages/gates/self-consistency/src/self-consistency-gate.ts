@@ -1,7 +1,7 @@
 import { type Candidate, ConfigError, DEFAULT_REFUSAL_PHRASES, type Gate, type GateResult } from '@llm-cascade/core';
 import type { AnswerExtractor } from './extractor.ts';
 import { normalizedText } from './normalized-text.ts';
-import { type Tally, type TallySettings, tallyVotes } from './tally-votes.ts';
+import { type ExtractionMemo, type Tally, type TallySettings, tallyVotes } from './tally-votes.ts';
 
 /** What happens when two answers share the most votes. */
 export type TieRule = 'fail' | 'first-seen';
@@ -99,11 +99,22 @@ export function selfConsistencyGate<TValue = string>(
   if (!Array.isArray(phrases) || phrases.some((p: unknown) => typeof p !== 'string' || p.trim().length === 0)) {
     throw new ConfigError('refusalPhrases', 'must be an array of non-empty strings');
   }
+  const refusalPhrases = phrases.map((p) =>
+    p
+      .trim()
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/\s+/g, ' ')
+      .toLowerCase(),
+  );
   const settings: TallySettings<TValue> = {
     extract: options.extract ?? (normalizedText() as unknown as AnswerExtractor<TValue>),
     equivalent: options.equivalent,
-    refusalPhrases: phrases.map((p) => p.trim().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').toLowerCase()),
+    refusalPhrases,
+    refusalHeads: new Set(refusalPhrases.map((p) => p.charAt(0))),
   };
+
+  // Sequential sampling tallies the drawn samples after every draw; each is extracted once.
+  const memo: ExtractionMemo = new WeakMap();
 
   function verdict(tally: Tally<TValue>, drawn: number): GateResult<TValue> {
     const denominator = Math.max(samples, drawn);
@@ -155,7 +166,7 @@ export function selfConsistencyGate<TValue = string>(
     enoughSamples(candidates, target) {
       const remaining = target - candidates.length;
       if (remaining <= 0) return true;
-      const tally = tallyVotes(candidates, settings);
+      const tally = tallyVotes(candidates, settings, memo);
       const needed = votesNeeded(threshold, Math.max(samples, target), minVotes);
       const leader = tally.leader;
       const lead = leader?.votes ?? 0;

@@ -28,22 +28,33 @@ export interface TallySettings<TValue> {
   readonly equivalent: ((a: TValue, b: TValue) => boolean) | undefined;
   /** Lower-cased refusal openings; a sample opening with one is a non-vote. */
   readonly refusalPhrases: readonly string[];
+  /** First characters of `refusalPhrases`, a cheap pre-check. */
+  readonly refusalHeads: ReadonlySet<string>;
 }
 
 const NOT_AN_ANSWER = null;
+const HAS_TEXT = /\S/;
 
-// Kept per settings object, so sequential sampling does not extract the same candidate again after each draw.
-const cache = new WeakMap<object, WeakMap<Candidate, Extracted | null | 'error'>>();
+/** Extractions kept between calls, for sequential sampling, which tallies the same candidates after each draw. */
+export type ExtractionMemo = WeakMap<Candidate, Extracted | null | 'error'>;
 
 /** Why a sample cannot vote whatever its text says: the provider or the built-in gates marked it. */
-function isSoftFailure(candidate: Candidate, refusalPhrases: readonly string[]): boolean {
+function isSoftFailure(
+  candidate: Candidate,
+  refusalPhrases: readonly string[],
+  refusalHeads: ReadonlySet<string>,
+): boolean {
   if (candidate.refusal !== undefined) return true;
   const finish = candidate.finishReason;
   if (finish === 'refusal' || finish === 'content_filter' || finish === 'length') return true;
   if (refusalPhrases.length === 0) return false;
-  const opening = candidate.text
-    .slice(0, 240)
-    .trimStart()
+  // Most answers open with a character no refusal phrase opens with: skip the normalisation for them.
+  const text = candidate.text;
+  let start = 0;
+  while (start < text.length && text.charCodeAt(start) <= 32) start += 1;
+  if (!refusalHeads.has(text.charAt(start).toLowerCase())) return false;
+  const opening = text
+    .slice(start, start + 240)
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, ' ')
     .toLowerCase();
@@ -52,8 +63,8 @@ function isSoftFailure(candidate: Candidate, refusalPhrases: readonly string[]):
 }
 
 function extractOne<TValue>(candidate: Candidate, settings: TallySettings<TValue>): Extracted<TValue> | null | 'error' {
-  if (typeof candidate?.text !== 'string' || candidate.text.trim().length === 0) return NOT_AN_ANSWER;
-  if (isSoftFailure(candidate, settings.refusalPhrases)) return NOT_AN_ANSWER;
+  if (typeof candidate?.text !== 'string' || !HAS_TEXT.test(candidate.text)) return NOT_AN_ANSWER;
+  if (isSoftFailure(candidate, settings.refusalPhrases, settings.refusalHeads)) return NOT_AN_ANSWER;
   const extract = (variantTagOf(candidate)?.extract as AnswerExtractor<TValue> | undefined) ?? settings.extract;
   try {
     const extracted = extract(candidate.text);
@@ -71,22 +82,21 @@ function extractOne<TValue>(candidate: Candidate, settings: TallySettings<TValue
  * d(d-1)/2 calls for d distinct keys (190 for 20 samples that all differ), is deterministic, and never
  * chains answers through intermediates the way a transitive closure (union-find) would.
  */
-export function tallyVotes<TValue>(candidates: readonly Candidate[], settings: TallySettings<TValue>): Tally<TValue> {
-  let memo = cache.get(settings);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    cache.set(settings, memo);
-  }
+export function tallyVotes<TValue>(
+  candidates: readonly Candidate[],
+  settings: TallySettings<TValue>,
+  memo?: ExtractionMemo,
+): Tally<TValue> {
   const byKey = new Map<string, Cluster<TValue>>();
   const clusters: Cluster<TValue>[] = [];
   let nonVotes = 0;
   let extractorErrors = 0;
   for (let index = 0; index < candidates.length; index += 1) {
     const candidate = candidates[index] as Candidate;
-    let extracted = memo.get(candidate) as Extracted<TValue> | null | 'error' | undefined;
+    let extracted = memo?.get(candidate) as Extracted<TValue> | null | 'error' | undefined;
     if (extracted === undefined) {
       extracted = extractOne(candidate, settings);
-      if (typeof candidate === 'object' && candidate !== null) memo.set(candidate, extracted);
+      if (memo !== undefined && typeof candidate === 'object' && candidate !== null) memo.set(candidate, extracted);
     }
     if (extracted === null || extracted === 'error') {
       nonVotes += 1;
