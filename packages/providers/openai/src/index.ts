@@ -1,5 +1,3 @@
-export type { CallContext } from './classify-error.ts';
-export { classifyError, parseRetryAfter } from './classify-error.ts';
 export type { FetchFunction, LimitResponseSizeOptions } from './limit-response-size.ts';
 export { DEFAULT_MAX_RESPONSE_BYTES, limitResponseSize, ResponseTooLargeError } from './limit-response-size.ts';
 export type { MissingUsage } from './map-response.ts';

@@ -27,12 +27,7 @@ export class ResponseTooLargeError extends Error {
 
   /** Works across duplicate copies of this package, and through an error's `cause` chain. */
   static isInstance(value: unknown): value is ResponseTooLargeError {
-    for (let current = value, depth = 0; depth < 5; depth += 1) {
-      if (typeof current !== 'object' || current === null) return false;
-      if ((current as { [MARKER]?: unknown })[MARKER] === true) return true;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return false;
+    return ResponseTooLargeError.find(value) !== undefined;
   }
 
   /** The marked error itself, when `value` or one of its causes is one. */
@@ -49,6 +44,7 @@ export class ResponseTooLargeError extends Error {
 // Statuses whose Response may not carry a body; they pass through untouched.
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** Options of `limitResponseSize`. */
 export interface LimitResponseSizeOptions {
   /** Largest body accepted, in bytes. */
   readonly maxBytes: number;
@@ -62,7 +58,7 @@ export interface LimitResponseSizeOptions {
  * already declares more). The `openai` client then fails the call instead of buffering a runaway body.
  *
  * `openaiProvider` applies this to the client it builds. Use it yourself only when you inject your own
- * client: `new OpenAI({ fetch: limitResponseSize({ maxBytes }) , maxRetries: 0 })`.
+ * client: `new OpenAI({ fetch: limitResponseSize({ maxBytes }), maxRetries: 0 })`.
  */
 export function limitResponseSize(options: LimitResponseSizeOptions): FetchFunction {
   const { maxBytes } = options;
@@ -75,6 +71,11 @@ export function limitResponseSize(options: LimitResponseSizeOptions): FetchFunct
     const source = response.body;
     if (source === null || NULL_BODY_STATUSES.has(response.status) || response.status < 200) return response;
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const encoding = response.headers.get('content-encoding');
+    // fetch holds an unencoded body to its Content-Length, so a declared size within the cap needs no
+    // counting. A compressed body is counted anyway: its declared size says nothing of the decoded one.
+    const identity = encoding === null || encoding.trim() === '' || encoding.trim().toLowerCase() === 'identity';
+    if (identity && Number.isFinite(declared) && declared <= maxBytes) return response;
     const reader = source.getReader();
     let received = 0;
     const limited = new ReadableStream<Uint8Array>({

@@ -9,9 +9,13 @@ import {
 } from '@llm-cascade/core';
 import { type CallContext, malformed } from './classify-error.ts';
 
-/** What to do when a server reports no token usage: fail the call, or estimate and say so nowhere else. */
+/**
+ * What to do when a server reports no token usage: fail the call (default), or estimate tokens without a
+ * tokenizer, which makes costs and budgets approximate.
+ */
 export type MissingUsage = 'error' | 'estimate';
 
+/** A plain object (not null, not an array): what untrusted JSON must be before its fields are read. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

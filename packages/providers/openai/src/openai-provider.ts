@@ -14,10 +14,14 @@ import { StreamAssembly } from './assemble-stream.ts';
 import { buildRequestBody } from './build-request.ts';
 import { type CallContext, classifyError } from './classify-error.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, limitResponseSize } from './limit-response-size.ts';
-import type { MissingUsage } from './map-response.ts';
+import { isRecord, type MissingUsage } from './map-response.ts';
 import { parseCompletion } from './parse-completion.ts';
 import { lookupPrice, openaiPrices, type PriceTable } from './prices.ts';
 
+/**
+ * Options of `openaiProvider`. Every field is optional: with none, it talks to OpenAI with the key in
+ * `OPENAI_API_KEY`. Give a `client` or `apiKey`/`baseURL`, never both.
+ */
 export interface OpenAIProviderOptions {
   /**
    * A client you built. Give either this or `apiKey`/`baseURL`, not both. It is used as is: per call the
@@ -63,10 +67,6 @@ export interface OpenAIProvider extends Provider {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_TOP_LOGPROBS = 20;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -264,10 +264,18 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
     const body = buildRequestBody(request, generateOptions, resolved);
     const timeoutMs = generateOptions.timeoutMs ?? resolved.timeoutMs;
     // The client's own timeout stops at the response headers of a stream; this deadline covers the whole
-    // call, body included, for callers that bring no deadline of their own in the signal.
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const requestOptions = { signal: AbortSignal.any([signal, deadline]), timeout: timeoutMs, maxRetries: 0 };
-    const timedOut = () =>
+    // call, body included, for callers whose signal carries no deadline. A plain timer, cleared at the end,
+    // keeps nothing alive after the call (AbortSignal.timeout would hold its timer for the full timeout).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`deadline of ${timeoutMs} ms passed`));
+    }, timeoutMs);
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const requestOptions = { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 };
+    const timeoutError = () =>
       new ProviderError(
         `provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`,
         {
@@ -279,45 +287,50 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
       );
     // Whatever the client throws after the caller aborted is the abort, not a provider failure.
     const fail = (error: unknown): unknown =>
-      signal.aborted ? signal.reason : deadline.aborted ? timedOut() : classifyError(error, context);
+      signal.aborted ? signal.reason : timedOut ? timeoutError() : classifyError(error, context);
     // The client ends a stream quietly when its request is aborted: without this check a cancelled call
     // would look like a stream that was cut short.
     const throwIfStopped = () => {
       signal.throwIfAborted();
-      if (deadline.aborted) throw timedOut();
+      if (timedOut) throw timeoutError();
     };
 
-    if (!resolved.stream) {
-      let data: unknown;
-      let response: Response;
+    try {
+      if (!resolved.stream) {
+        let data: unknown;
+        let response: Response;
+        try {
+          ({ data, response } = await client.chat.completions.create(body, requestOptions).withResponse());
+        } catch (error) {
+          throw fail(error);
+        }
+        throwIfStopped();
+        return parseCompletion({
+          data,
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          messages: request.messages,
+          missingUsage: resolved.missingUsage,
+          context,
+        });
+      }
+
+      const assembly = new StreamAssembly(context);
       try {
-        ({ data, response } = await client.chat.completions.create(body, requestOptions).withResponse());
+        const { data: stream, response } = await client.chat.completions
+          .create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions)
+          .withResponse();
+        assembly.contentType = response.headers.get('content-type');
+        for await (const chunk of stream) assembly.add(chunk);
       } catch (error) {
         throw fail(error);
       }
       throwIfStopped();
-      return parseCompletion({
-        data,
-        status: response.status,
-        contentType: response.headers.get('content-type'),
-        messages: request.messages,
-        missingUsage: resolved.missingUsage,
-        context,
-      });
+      return assembly.finish(request.messages, resolved.missingUsage);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
-
-    const assembly = new StreamAssembly(context);
-    try {
-      const { data: stream, response } = await client.chat.completions
-        .create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions)
-        .withResponse();
-      assembly.contentType = response.headers.get('content-type');
-      for await (const chunk of stream) assembly.add(chunk);
-    } catch (error) {
-      throw fail(error);
-    }
-    throwIfStopped();
-    return assembly.finish(request.messages, resolved.missingUsage);
   }
 
   return {

@@ -12,7 +12,7 @@ export interface WireRequest {
   readonly rawBody: string;
   /** The JSON body, or `undefined` when it was not JSON. */
   readonly body: WireRequestBody | undefined;
-  /** Whether the client closed the connection before the server finished its reply (an abort). */
+  /** Whether the connection closed before the reply was complete: a client abort, or a `cut` reply. */
   readonly closedEarly: boolean;
 }
 
