@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { type GenerateOptions, ProviderError, type ProviderRequest } from '@llm-cascade/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenAIProviderOptions, openaiProvider } from './index.ts';
@@ -311,6 +312,26 @@ describe('openaiProvider: malformed answers', () => {
     );
     expect(error.kind).toBe('malformed-response');
     expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/10000-byte cap/);
+  });
+
+  it('counts the decoded bytes of a compressed body, whatever its Content-Length says', async () => {
+    const body = JSON.stringify({
+      choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(50_000) }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 2 },
+    });
+    const compressed = gzipSync(body);
+    expect(compressed.byteLength).toBeLessThan(10_000);
+    const reply: WireReply = {
+      type: 'raw',
+      contentType: 'application/json',
+      body: compressed,
+      headers: { 'content-encoding': 'gzip' },
+    };
+    const server = await serve([reply, reply]);
+    const generation = await providerFor(server).generate(request, call());
+    expect(generation.candidates[0]?.text).toHaveLength(50_000);
+    const error = await failure(providerFor(server, { maxResponseBytes: 10_000 }).generate(request, call()));
     expect(error.message).toMatch(/10000-byte cap/);
   });
 

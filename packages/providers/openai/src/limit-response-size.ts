@@ -80,7 +80,7 @@ export function limitResponseSize(options: LimitResponseSizeOptions): FetchFunct
     let received = 0;
     const limited = new ReadableStream<Uint8Array>({
       start(controller) {
-        if (Number.isFinite(declared) && declared > maxBytes) {
+        if (identity && Number.isFinite(declared) && declared > maxBytes) {
           reader.cancel().catch(() => {});
           controller.error(new ResponseTooLargeError(maxBytes, declared, true));
         }
