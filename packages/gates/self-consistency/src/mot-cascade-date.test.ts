@@ -12,8 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CascadeResult, createCascade, type ProviderRequest } from '@llm-cascade/core';
-import { scriptedProvider } from '@llm-cascade/core/test';
+import {
+  type CascadeResult,
+  createCascade,
+  type Generation,
+  type Provider,
+  type ProviderRequest,
+  SPECIFICATION_VERSION,
+} from '@llm-cascade/core';
 import { describe, expect, it } from 'vitest';
 import { mixedRepresentationProvider } from './mixed-representation-provider.ts';
 import { normaliseText } from './normalized-text.ts';
@@ -69,6 +75,16 @@ const PAIRINGS = {
   ],
 } as const;
 
+/** Serves recorded generations; unlike scriptedProvider it keeps no call log (26,000 runs here). */
+function recordedProvider(answer: (request: ProviderRequest) => Generation): Provider {
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    id: 'recorded',
+    capabilities: { logprobs: false, multipleSamples: true, structuredOutput: false },
+    generate: async (request) => answer(request),
+  };
+}
+
 /** The few-shot prompt a config was sampled with: `cot1_runA` -> `cot1`. */
 const promptOf = (config: string) => config.split('_')[0] as string;
 
@@ -94,26 +110,22 @@ describe.skipIf(dataDir === '')('MoT cascade on DATE (GPT-3.5 -> GPT-4), replaye
   const tokens = reference.prompt_tokens;
   const rowOf = (request: ProviderRequest) => byId.get(request.requestId ?? '') as Row;
 
-  const weak = scriptedProvider({
-    id: 'recorded',
-    script: (call) => {
-      const config = call.request.messages[0]?.content as string;
-      const run = rowOf(call.request)['gpt-3.5-turbo'][config] as Run;
-      return {
-        candidates: run.results.slice(0, k).map((answer) => answer ?? ''),
-        usage: { inputTokens: tokens[promptOf(config)] as number, outputTokens: run.join7_tokens },
-      };
-    },
+  const weak = recordedProvider((request) => {
+    const config = request.messages[0]?.content as string;
+    const run = rowOf(request)['gpt-3.5-turbo'][config] as Run;
+    return {
+      candidates: run.results.slice(0, k).map((answer) => ({ text: answer ?? '', finishReason: 'stop' as const })),
+      usage: { inputTokens: tokens[promptOf(config)] as number, outputTokens: run.join7_tokens },
+      model: request.model,
+    };
   });
-  const strong = scriptedProvider({
-    id: 'recorded',
-    script: (call) => {
-      const run = rowOf(call.request)['gpt-4'].cot1 as Run;
-      return {
-        candidates: run.results.map((answer) => answer ?? ''),
-        usage: { inputTokens: tokens.cot1 as number, outputTokens: run.join_all_tokens },
-      };
-    },
+  const strong = recordedProvider((request) => {
+    const run = rowOf(request)['gpt-4'].cot1 as Run;
+    return {
+      candidates: run.results.map((answer) => ({ text: answer ?? '', finishReason: 'stop' as const })),
+      usage: { inputTokens: tokens.cot1 as number, outputTokens: run.join_all_tokens },
+      model: request.model,
+    };
   });
   // GPT-4 CoT-SC(3): the majority of its three samples, ties to the first seen, as the repo takes it.
   const strongVote = selfConsistencyGate({ samples: 3, threshold: 0, minVotes: 1, ties: 'first-seen' });
