@@ -60,7 +60,8 @@ export async function countLines(source: LineSource): Promise<number | undefined
   if (typeof source !== 'string' || source === '-') return undefined;
   let count = 0;
   let blank = true;
-  for await (const chunk of createReadStream(source)) {
+  // Large reads: the count competes for I/O turns with the batch's own reading, and should win them.
+  for await (const chunk of createReadStream(source, { highWaterMark: 1024 * 1024 })) {
     const bytes = chunk as Buffer;
     for (let i = 0; i < bytes.length; i += 1) {
       const byte = bytes[i] as number;

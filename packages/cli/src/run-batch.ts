@@ -95,6 +95,32 @@ async function checkPaths(input: LineSource, output: string): Promise<void> {
   if (outputInfo !== undefined && !outputInfo.isFile()) throw new ConfigError('output', `not a file: ${output}`);
 }
 
+/**
+ * Settles with the work's value, or with `'aborted'` as soon as the signal fires. Unlike `Promise.race` with
+ * one long-lived abort promise, it leaves nothing behind per call: a race against a promise that never
+ * settles keeps a reaction (and the value it carried) for every call, a leak that grows with the input.
+ */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.resolve('aborted');
+  }
+  return new Promise((settle, reject) => {
+    const onAbort = (): void => settle('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        settle(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Hands out `size` slots in arrival order; `release` passes a slot straight to the next waiter. */
 function createSlots(size: number): { acquire(): Promise<void>; release(): void } {
   let free = size;
@@ -155,10 +181,6 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
   const onAbort = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  const aborted = new Promise<'aborted'>((settle) => {
-    if (controller.signal.aborted) settle('aborted');
-    else controller.signal.addEventListener('abort', () => settle('aborted'), { once: true });
-  });
 
   let total: number | undefined;
   countLines(options.input).then(
@@ -225,7 +247,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
   const lines = readLines(options.input)[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const next = await Promise.race([lines.next(), aborted]);
+      const next = await unlessAborted(lines.next(), controller.signal);
       if (next === 'aborted') break;
       if (next.done === true) {
         reachedEnd = true;
@@ -251,7 +273,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
         report();
         continue;
       }
-      if ((await Promise.race([slots.acquire(), aborted])) === 'aborted') break;
+      if ((await unlessAborted(slots.acquire(), controller.signal)) === 'aborted') break;
       startedIds.add(parsed.id);
       inFlight += 1;
       const task = runItem(parsed.id, parsed.request);
