@@ -10,6 +10,7 @@ export const DEFAULT_ANSWER_MARKERS: readonly string[] = [
   'answer:',
 ];
 
+/** Options of `answerAfterMarker`. */
 export interface AnswerAfterMarkerOptions<TValue = string> {
   /** Phrases that introduce the answer; the last occurrence in the text wins. Default `DEFAULT_ANSWER_MARKERS`. */
   readonly markers?: readonly string[];

@@ -1,6 +1,7 @@
 import { ConfigError } from '@llm-cascade/core';
 import type { AnswerExtractor } from './extractor.ts';
 
+/** Options of `lastNumber`. */
 export interface LastNumberOptions {
   /** Read `50%` as 0.5 instead of 50. Default false (so `50%` and `50` agree). */
   readonly percentAsFraction?: boolean;

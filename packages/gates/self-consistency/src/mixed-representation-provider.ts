@@ -24,6 +24,7 @@ export interface RepresentationVariant<TValue = unknown> {
   readonly extract?: AnswerExtractor<TValue>;
 }
 
+/** Options of `mixedRepresentationProvider`. */
 export interface MixedRepresentationProviderOptions {
   /** The provider that answers every variant. */
   readonly provider: Provider;

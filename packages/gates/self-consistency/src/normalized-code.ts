@@ -4,6 +4,7 @@ import type { AnswerExtractor } from './extractor.ts';
 /** How comments are written: C-like `//` and `/* *\/`, `#` to the end of the line, or not stripped. */
 export type CommentStyle = 'c' | 'hash' | 'none';
 
+/** Options of `normalizedCode`. */
 export interface NormalizedCodeOptions {
   /**
    * Which comments to strip. `auto` (default) reads the code fence's language (`ts`, `python`, ...) and

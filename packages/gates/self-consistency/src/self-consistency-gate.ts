@@ -6,6 +6,7 @@ import { type ExtractionMemo, type Tally, type TallySettings, tallyVotes } from 
 /** What happens when two answers share the most votes. */
 export type TieRule = 'fail' | 'first-seen';
 
+/** Options of `selfConsistencyGate`; every one is checked when the gate is built. */
 export interface SelfConsistencyGateOptions<TValue = string> {
   /** Gate name in reports and traces. Default `self-consistency`. */
   readonly name?: string;
