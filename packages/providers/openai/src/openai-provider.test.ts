@@ -162,6 +162,18 @@ describe('openaiProvider: the request on the wire', () => {
     expect(server.requests[0]?.body).toEqual({ model: 'gpt-4o-mini', messages: request.messages });
   });
 
+  it('sends the request id in a header only when asked to', async () => {
+    const server = await serve([{ type: 'completion', text: 'Paris.' }]);
+    await providerFor(server).generate({ ...request, requestId: 'doc-7' }, call());
+    await providerFor(server, { requestIdHeader: 'x-cascade-request-id' }).generate(
+      { ...request, requestId: 'doc-7' },
+      call(),
+    );
+    expect(server.requests[0]?.headers['x-cascade-request-id']).toBeUndefined();
+    expect(server.requests[1]?.headers['x-cascade-request-id']).toBe('doc-7');
+    expect(() => openaiProvider({ apiKey: 'k', requestIdHeader: ' ' })).toThrow(/requestIdHeader/);
+  });
+
   it('names the schema `response` and leaves strict out when the format does not set them', async () => {
     const server = await serve([{ type: 'completion', text: '{}' }]);
     await providerFor(server).generate(

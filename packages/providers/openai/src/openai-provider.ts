@@ -56,6 +56,11 @@ export interface OpenAIProviderOptions {
   readonly prices?: PriceTable;
   /** A server that reports no usage: fail the call (default) or estimate tokens without a tokenizer. */
   readonly missingUsage?: MissingUsage;
+  /**
+   * Sends the cascade request's id in this HTTP header (for example `x-cascade-request-id`, which the
+   * replay server matches on). Off by default: ids are the caller's and need not reach a vendor.
+   */
+  readonly requestIdHeader?: string;
 }
 
 /** A core Provider backed by the official `openai` client. */
@@ -157,12 +162,14 @@ interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly prices: PriceTable;
   readonly missingUsage: MissingUsage;
+  readonly requestIdHeader: string | undefined;
 }
 
 function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
   const given: unknown = options;
   if (!isRecord(given)) throw new ConfigError('options', `must be an object, got ${describe(given)}`);
   checkNonEmptyString('id', options.id);
+  checkNonEmptyString('requestIdHeader', options.requestIdHeader);
   checkNonEmptyString('apiKey', options.apiKey);
   checkBaseURL(options.baseURL);
   if (options.stream !== undefined && typeof options.stream !== 'boolean') {
@@ -238,6 +245,7 @@ function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
     timeoutMs,
     prices: prices ?? (id === 'openai' ? openaiPrices.models : {}),
     missingUsage: options.missingUsage ?? 'error',
+    requestIdHeader: options.requestIdHeader,
   };
 }
 
@@ -274,7 +282,14 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
     }, timeoutMs);
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const requestOptions = { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 };
+    const requestOptions = {
+      signal: controller.signal,
+      timeout: timeoutMs,
+      maxRetries: 0,
+      ...(resolved.requestIdHeader === undefined || request.requestId === undefined
+        ? {}
+        : { headers: { [resolved.requestIdHeader]: request.requestId } }),
+    };
     const timeoutError = () =>
       new ProviderError(
         `provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`,
