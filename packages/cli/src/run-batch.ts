@@ -284,6 +284,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
   } finally {
     // Not awaited: on standard input a pending read may never end, and the stream is closed either way.
     void lines.return?.(undefined).catch(() => {});
+    // Interrupted while waiting on standard input: nothing more will be read, so let the process exit.
+    if (!reachedEnd && options.input === '-') process.stdin.destroy();
     await Promise.allSettled([...pending]);
     appender.close();
     options.signal?.removeEventListener('abort', onAbort);
