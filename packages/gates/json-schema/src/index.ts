@@ -11,7 +11,7 @@ export { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS } from './draft.ts';
 export type { ExtractJsonFailureReason, ExtractJsonOptions, ExtractJsonResult, JsonSource } from './extract-json.ts';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, extractJson } from './extract-json.ts';
 export { DEFAULT_MAX_FEEDBACK_ERRORS } from './feedback.ts';
-export type { InferSchemaValue } from './infer-schema.ts';
+export type { FromJsonSchema, InferSchemaValue } from './infer-schema.ts';
 export type { JsonSchemaGate, JsonSchemaGateOptions, ResponseFormatOptions } from './json-schema-gate.ts';
 export { jsonSchemaGate, MAX_DEPTH_LIMIT } from './json-schema-gate.ts';
 export type { DerivedJsonSchema, StandardValidation } from './standard-schema.ts';
