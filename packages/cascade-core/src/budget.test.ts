@@ -131,3 +131,18 @@ describe('budget', () => {
     expect(estimates[1]).toBeCloseTo((input + 40) / 1e6, 12);
   });
 });
+
+describe('estimateCalls', () => {
+  it('bills the input once per call the provider says it makes', async () => {
+    const base = scriptedProvider({ script: [{ text: 'x' }] });
+    const pooled = { ...base, estimateCalls: (samples: number) => Math.min(samples, 2) };
+    const sampler = scriptedGate({ name: 'k', requires: { samples: 4 }, results: [{ status: 'pass', reason: 'ok' }] });
+    const cascade = createCascade({
+      tiers: [{ name: 's', provider: pooled, model: 's', price: cheap }],
+      gates: [sampler],
+    });
+    const result = await cascade.run({ prompt: 'a'.repeat(300), maxOutputTokens: 10 });
+    const input = Math.ceil(300 / 3) + 4;
+    expect(result.attempts[0]?.estimatedCostUsd).toBeCloseTo((2 * input + 40) / 1e6, 12);
+  });
+});

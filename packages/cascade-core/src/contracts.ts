@@ -146,6 +146,12 @@ export interface Provider {
   generate(request: ProviderRequest, options: GenerateOptions): Promise<Generation>;
   /** The published price of a model, when the provider knows it; a tier's own `price` wins. */
   priceFor?(model: string): Price | undefined;
+  /**
+   * How many calls `generate` makes for `samples` candidates, for a provider that is neither one call
+   * (`multipleSamples`) nor one call per sample (a provider pooling prompt variants, say). The budget
+   * check bills the input once per call, so an undercount would let a run overspend.
+   */
+  estimateCalls?(samples: number): number;
 }
 
 export type GateStatus = 'pass' | 'fail' | 'skipped';

@@ -207,7 +207,9 @@ function resolveTier(
     const wanted = gate.requires?.samples ?? 1;
     if (wanted > samples) {
       samples = wanted;
-      samplingGate = gate.enoughSamples === undefined ? samplingGate : gate;
+      // Only the gate that needs the most samples may stop the drawing early: a smaller gate's early
+      // stop would starve the larger one.
+      samplingGate = gate.enoughSamples === undefined ? undefined : gate;
     }
     responseFormat ??= gate.responseFormat;
   });

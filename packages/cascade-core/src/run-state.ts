@@ -150,7 +150,8 @@ export class Run {
     const estimateInput = this.cascade.options.estimateInputTokens ?? estimateInputTokens;
     const inputTokens = estimateInput(request.messages);
     const outputTokens = request.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE_TOKENS;
-    const calls = tier.provider.capabilities.multipleSamples ? 1 : tier.samples;
+    const provider = tier.provider;
+    const calls = provider.estimateCalls?.(tier.samples) ?? (provider.capabilities.multipleSamples ? 1 : tier.samples);
     return costOf({ inputTokens: inputTokens * calls, outputTokens: outputTokens * tier.samples }, tier.price);
   }
 

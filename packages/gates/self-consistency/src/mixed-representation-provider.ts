@@ -163,6 +163,11 @@ export function mixedRepresentationProvider(options: MixedRepresentationProvider
     capabilities: inner.capabilities,
     variants: tags.map((tag) => tag.name),
     generate,
+    // One call per variant that gets a share (n within it), or one per sample: the budget bills each.
+    estimateCalls: (samples: number) =>
+      inner.capabilities.multipleSamples
+        ? splitSamples(samples, variants.length).filter((share) => share > 0).length
+        : samples,
     ...(inner.priceFor === undefined ? {} : { priceFor: (model: string) => inner.priceFor?.(model) }),
   };
 }
