@@ -21,6 +21,9 @@ const WORKER_URL = new URL(
   import.meta.url,
 );
 
+/** How long a kill waits for the worker to reap its compiler before terminating the thread regardless. */
+const REAP_WAIT_MS = 2_000;
+
 interface Pending {
   readonly id: number;
   readonly resolve: (response: NodeCheckResponse) => void;
@@ -39,6 +42,8 @@ export class NodeWorkerBackend implements CheckBackend<NodeCheck, NodeCheckRespo
   #pending: Pending | undefined;
   #nextId = 0;
   #exited: Promise<void> = Promise.resolve();
+  #reaped: Promise<void> = Promise.resolve();
+  #compilerReaped: () => void = () => {};
 
   constructor(options: NodeWorkerBackendOptions) {
     this.#options = options;
@@ -67,11 +72,21 @@ export class NodeWorkerBackend implements CheckBackend<NodeCheck, NodeCheckRespo
       this.#alive = true;
       let ready = false;
       this.#exited = new Promise((settle) => worker.once('exit', () => settle()));
+      this.#reaped = new Promise((settle) => {
+        this.#compilerReaped = settle;
+      });
       worker.on('message', (message: WorkerToMain) => {
         switch (message.type) {
           case 'compiler-started':
             this.#compilerPid = message.compilerPid;
             return;
+          case 'compiler-exited': {
+            this.#compilerReaped();
+            const failure = new BackendFailure('the TypeScript compiler process exited');
+            this.#fail(failure);
+            if (!ready) reject(failure);
+            return;
+          }
           case 'ready':
             this.#compilerPid ??= message.compilerPid;
             ready = true;
@@ -162,10 +177,21 @@ export class NodeWorkerBackend implements CheckBackend<NodeCheck, NodeCheckRespo
   async kill(): Promise<void> {
     const worker = this.#worker;
     this.#alive = false;
-    // The worker thread may be blocked in a synchronous read from a hung compiler: kill the compiler first so
-    // the read returns and the thread can be terminated.
-    killProcess(this.#compilerPid);
     if (worker === undefined) return;
+    if (this.#compilerPid !== undefined) {
+      // The worker thread may be blocked in a synchronous read from a hung compiler: kill the compiler so the
+      // read returns, then let the thread's event loop reap it before the thread goes.
+      killProcess(this.#compilerPid);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#reaped,
+        this.#exited,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, REAP_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     await worker.terminate().catch(() => undefined);
     await this.#exited;
   }

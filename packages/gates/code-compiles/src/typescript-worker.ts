@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseSync } from 'oxc-parser';
+import { parseSync, rawTransferSupported } from 'oxc-parser';
 import type { FileSystem, FileSystemEntries } from 'typescript/unstable/fs';
 import { API, type Diagnostic, type Snapshot } from 'typescript/unstable/sync';
 import { type CodeDiagnostic, lineStartsOf, positionOf } from './diagnostics.ts';
@@ -165,9 +165,9 @@ class TypeScriptChecker {
     const child = (
       this.#api as unknown as { client: { channel: { child: { once(event: string, listener: () => void): void } } } }
     ).client.channel.child;
-    child.once('exit', () =>
-      post({ type: 'failed', id: undefined, message: 'the TypeScript compiler process exited' }),
-    );
+    // Only this thread's event loop can reap the compiler: the main thread waits for this message before it
+    // terminates the thread, or every killed compiler would stay behind as a zombie.
+    child.once('exit', () => post({ type: 'compiler-exited' }));
   }
 
   /** Opens the language's project; returns the diagnostics that say the gate's own setup is wrong. */
@@ -263,25 +263,36 @@ class TypeScriptChecker {
   }
 }
 
+// Raw transfer lets the parser hand back its errors without building the AST as JS objects (or JSON): the
+// gate only needs the errors, and on large inputs that halves the parse time.
+const lazyParse = rawTransferSupported();
+
 function parseJavaScript(source: string, config: NodeWorkerConfig): CodeDiagnostic[] {
   const result = parseSync(config.jsx ? 'answer.jsx' : 'answer.js', source, {
     lang: config.jsx ? 'jsx' : 'js',
     sourceType: config.sourceType,
     showSemanticErrors: true,
+    ...(lazyParse ? { experimentalLazy: true } : {}),
   });
   if (result.errors.length === 0) return [];
   const lineStarts = lineStartsOf(source);
   return result.errors.map((error) => {
-    const label = error.labels[0];
-    const position = label === undefined ? { line: 0, column: 0 } : positionOf(lineStarts, label.start);
-    const help = error.helpMessage === null ? '' : ` (${error.helpMessage})`;
+    const [primary, ...others] = error.labels;
+    const position = primary === undefined ? { line: 0, column: 0 } : positionOf(lineStarts, primary.start);
+    let message = error.message;
+    for (const label of others) {
+      if (label.message === null) continue;
+      const at = positionOf(lineStarts, label.start);
+      message += `; ${label.message} (line ${at.line}, column ${at.column})`;
+    }
+    if (error.helpMessage !== null) message += ` (${error.helpMessage})`;
     return {
       kind: 'syntax',
       severity: error.severity === 'Error' ? 'error' : 'warning',
       line: position.line,
       column: position.column,
       code: 'SyntaxError',
-      message: `${error.message}${help}`.slice(0, MESSAGE_CAP),
+      message: message.slice(0, MESSAGE_CAP),
     } satisfies CodeDiagnostic;
   });
 }

@@ -39,6 +39,8 @@ export interface NodeCheckResponse {
 export type WorkerToMain =
   | { readonly type: 'ready'; readonly compilerPid: number | undefined }
   | { readonly type: 'compiler-started'; readonly compilerPid: number }
+  /** The compiler process ended and this thread reaped it (it is no zombie). */
+  | { readonly type: 'compiler-exited' }
   | { readonly type: 'config-error'; readonly field: string; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly response: NodeCheckResponse }
   | { readonly type: 'failed'; readonly id: number | undefined; readonly message: string };
