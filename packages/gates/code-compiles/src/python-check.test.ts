@@ -79,7 +79,7 @@ describe('Python compile() in a persistent interpreter', () => {
     const two = gate({ poolSize: 2 });
     const codes = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `def f${i}(:\n  pass` : `x${i} = ${i}`));
     const results = await Promise.all(codes.map((code) => two.check(code)));
-    results.forEach((result, i) => expect(result.status).toBe(i % 3 === 0 ? 'fail' : 'pass'));
+    expect(results.map((r) => r.status)).toEqual(codes.map((_, i) => (i % 3 === 0 ? 'fail' : 'pass')));
     expect(two.stats.python?.maxBusy).toBeLessThanOrEqual(2);
     expect(two.stats.python?.checks).toBe(40);
   });
