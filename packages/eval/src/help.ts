@@ -1,0 +1,53 @@
+/** Help texts of the `eval` and `import` commands, kept beside each other so the README matches them. */
+
+export const EVAL_HELP = `Usage: llm-cascade eval --data <file> --config <file> [options]
+
+Replays every recorded request through the cascade a config builds (on the replay
+provider, no network), scores the answers, and reports accuracy, cost, escalation
+rate per tier and pass rate per gate, beside the single-tier baselines (the
+cheapest tier alone, the strongest alone) on the same data.
+
+Options:
+  -d, --data <file>              Recording (JSONL, the recorded format)
+  -c, --config <file>            Evaluation config (.ts or .js): default export
+                                 defineEvalConfig({ params, prices, cascade }) or a
+                                 function ({ provider, params }) => cascade options
+  -s, --sweep <p=from:to:step>   Sweep a config param (also p=v1,v2,...); repeat
+                                 for a grid. Reports the cost/accuracy frontier
+      --target-accuracy <x>      Select the cheapest setting with accuracy >= x (0-1)
+      --max-cost <usd>           Or the most accurate costing <= usd per request
+      --max-relative-cost <x>    Or the most accurate costing <= x times the
+                                 strongest tier alone (0.4 = 40%)
+      --scoring <mode>           auto (default), exact, normalized, numeric, label
+      --tolerance <x>            numeric scoring: relative tolerance (default 1e-6)
+      --limit <n>                Only the first n requests
+  -n, --concurrency <n>          Requests in flight at once (default 16)
+      --svg <file>               Write the frontier chart (SVG)
+      --json <file>              Write the full report (JSON)
+      --markdown <file>          Write the report (Markdown; also printed)
+  -h, --help                     Show this help
+
+Exit codes: 0 done (and the selection found a setting), 1 no setting meets
+--target-accuracy / --max-cost, 2 usage or configuration error.`;
+
+export const IMPORT_HELP = `Usage: llm-cascade import <format> <source> --output <file> [options]
+
+Converts a public recorded dataset into the recorded format (JSONL, one request a
+line) for replay and eval. Reads the source as a stream; writes where you say.
+
+Formats:
+  mot <folder>              MoT-cascade (mot_cascade/): models named <model>/<config>
+      --dataset <name>      date (default), gsm8k, asdiv, tabmwp, navigate, crepe
+      --samples <k>         Keep the first k samples of each config (default: all)
+  zellinger <folder>        Zellinger et al. cascades (zellinger_llm_cascades/)
+      --benchmark <name>    mmlu, medmcqa, triviaqa, truthfulqa, gsm8k; repeatable
+                            (default: every file of the split)
+      --split <name>        train (default)
+  structured-rag <folder>   StructuredRAG (structured_rag_json/)
+      --method <m>          fstring or dspy; models then named without "|<method>"
+
+Options:
+  -o, --output <file>       Output JSONL ("-": stdout)
+  -h, --help                Show this help
+
+Exit codes: 0 done, 2 usage error or unreadable source.`;
