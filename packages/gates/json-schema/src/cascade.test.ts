@@ -124,7 +124,10 @@ describe('jsonSchemaGate inside a real cascade', () => {
   it('hostile output on every tier exhausts the cascade with the reason recorded, never a crash', async () => {
     const gate = jsonSchemaGate({ schema: invoice });
     const provider = scriptedProvider({ script: [{ text: '['.repeat(50_000) }] });
-    const cascade = createCascade({ tiers: [{ name: 'only', provider, model: 'm', price, repairs: 0 }], gates: [gate] });
+    const cascade = createCascade({
+      tiers: [{ name: 'only', provider, model: 'm', price, repairs: 0 }],
+      gates: [gate],
+    });
     const error = await cascade.run({ prompt: 'x' }).catch((caught: unknown) => caught);
     expect(CascadeExhaustedError.isInstance(error)).toBe(true);
     if (CascadeExhaustedError.isInstance(error)) {

@@ -36,7 +36,12 @@ describe('compileJsonSchema: drafts', () => {
   });
 
   it('draft-04: boolean exclusiveMaximum', () => {
-    const schema = { $schema: 'http://json-schema.org/draft-04/schema#', type: 'number', maximum: 3, exclusiveMaximum: true };
+    const schema = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'number',
+      maximum: 3,
+      exclusiveMaximum: true,
+    };
     const validator = compileJsonSchema({ schema, cache: false });
     expect(validator.draft).toBe('04');
     expect(validator.validate(2.5).valid).toBe(true);
@@ -48,18 +53,25 @@ describe('compileJsonSchema: drafts', () => {
     const validator = compileJsonSchema({ schema, cache: false });
     expect(validator.draft).toBe('06');
     expect(validator.validate(3).valid).toBe(false);
-    expect(compileJsonSchema({ schema: { $schema: schema.$schema, const: 1 }, cache: false }).validate(2).valid).toBe(false);
+    expect(compileJsonSchema({ schema: { $schema: schema.$schema, const: 1 }, cache: false }).validate(2).valid).toBe(
+      false,
+    );
   });
 
   it('draft-07: array-form items is a tuple and if/then/else applies', () => {
     const validator = compileJsonSchema({
-      schema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'array', items: [{ type: 'string' }, { type: 'number' }] },
+      schema: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'array',
+        items: [{ type: 'string' }, { type: 'number' }],
+      },
       cache: false,
     });
     expect(validator.draft).toBe('07');
     expect(validator.validate(['a', 1]).valid).toBe(true);
     expect(validator.validate([1, 'a']).valid).toBe(false);
     const conditional = compileJsonSchema({
+      // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then/else keyword.
       schema: { if: { properties: { kind: { const: 'n' } } }, then: { properties: { v: { type: 'number' } } } },
       defaultDraft: '07',
       cache: false,
@@ -157,7 +169,9 @@ describe('compileJsonSchema: configuration errors', () => {
     cyclic.properties = { self: cyclic };
     expect(configError(() => compileJsonSchema({ schema: cyclic })).message).toMatch(/cycle/);
     expect(configError(() => compileJsonSchema({ schema: { $async: true } })).message).toMatch(/\$async/);
-    expect(configError(() => compileJsonSchema({ schema: {}, defaultDraft: '03' as never })).field).toBe('defaultDraft');
+    expect(configError(() => compileJsonSchema({ schema: {}, defaultDraft: '03' as never })).field).toBe(
+      'defaultDraft',
+    );
   });
 
   it('never fetches a remote $ref: it fails at build time naming the reference', () => {
@@ -175,9 +189,9 @@ describe('compileJsonSchema: configuration errors', () => {
   });
 
   it('an unknown $schema without a registry entry fails closed', () => {
-    expect(configError(() => compileJsonSchema({ schema: { $schema: 'http://example.com/meta' }, cache: false })).field).toBe(
-      'schema',
-    );
+    expect(
+      configError(() => compileJsonSchema({ schema: { $schema: 'http://example.com/meta' }, cache: false })).field,
+    ).toBe('schema');
   });
 });
 
@@ -210,10 +224,16 @@ describe('compileJsonSchema: registry', () => {
   });
 
   it('names the registry entry that is wrong', () => {
-    expect(configError(() => compileJsonSchema({ schema: {}, registry: [{ type: 'string' }] })).field).toBe('registry[0]');
-    const error = configError(() => compileJsonSchema({ schema: {}, registry: { 'http://x/a': { type: 'nope' } }, cache: false }));
+    expect(configError(() => compileJsonSchema({ schema: {}, registry: [{ type: 'string' }] })).field).toBe(
+      'registry[0]',
+    );
+    const error = configError(() =>
+      compileJsonSchema({ schema: {}, registry: { 'http://x/a': { type: 'nope' } }, cache: false }),
+    );
     expect(error.field).toBe('registry["http://x/a"]');
-    expect(configError(() => compileJsonSchema({ schema: {}, registry: 'x' as never, cache: false })).field).toBe('registry');
+    expect(configError(() => compileJsonSchema({ schema: {}, registry: 'x' as never, cache: false })).field).toBe(
+      'registry',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { ConfigError, type JsonSchema } from '@llm-cascade/core';
-import { Ajv, type AnySchema, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
+import { Ajv, type Options as AjvOptions, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
@@ -7,7 +7,14 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS, type JsonSchemaDraft } from './draft.ts';
 import { formatPath, pointerSegments } from './json-path.ts';
-import { canonicalJson, createValidatorCache, DEFAULT_CACHE_SIZE, hashJson, hashText, type ValidatorCache } from './validator-cache.ts';
+import {
+  canonicalJson,
+  createValidatorCache,
+  DEFAULT_CACHE_SIZE,
+  hashJson,
+  hashText,
+  type ValidatorCache,
+} from './validator-cache.ts';
 
 /**
  * Schemas that `$ref`s may point at, since remote references are never fetched: a map from URI to schema,
@@ -259,10 +266,16 @@ function wrap(validate: ValidateFunction, draft: JsonSchemaDraft, key: string): 
 function checkSchema(schema: unknown, field: string): asserts schema is JsonSchema {
   if (typeof schema === 'boolean') return;
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    throw new ConfigError(field, `must be a JSON Schema (an object or a boolean), got ${Array.isArray(schema) ? 'an array' : typeof schema}`);
+    throw new ConfigError(
+      field,
+      `must be a JSON Schema (an object or a boolean), got ${Array.isArray(schema) ? 'an array' : typeof schema}`,
+    );
   }
   if ((schema as { $async?: unknown }).$async === true) {
-    throw new ConfigError(field, '`$async` schemas are not supported: the gate adds no asynchronous keywords or formats');
+    throw new ConfigError(
+      field,
+      '`$async` schemas are not supported: the gate adds no asynchronous keywords or formats',
+    );
   }
 }
 
@@ -280,7 +293,10 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   checkSchema(schema, field);
   const defaultDraft = options.defaultDraft ?? DEFAULT_DRAFT;
   if (!JSON_SCHEMA_DRAFTS.includes(defaultDraft)) {
-    throw new ConfigError('defaultDraft', `must be one of ${JSON_SCHEMA_DRAFTS.join(', ')}, got ${JSON.stringify(defaultDraft)}`);
+    throw new ConfigError(
+      'defaultDraft',
+      `must be one of ${JSON_SCHEMA_DRAFTS.join(', ')}, got ${JSON.stringify(defaultDraft)}`,
+    );
   }
   const formats = options.formats ?? true;
   const draft = detectDraft(schema) ?? defaultDraft;

@@ -35,4 +35,3 @@ export function detectDraft(schema: JsonSchema): JsonSchemaDraft | undefined {
     .replace(/#$/, '');
   return BY_URI.get(bare);
 }
-

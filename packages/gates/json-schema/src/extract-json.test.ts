@@ -18,7 +18,8 @@ describe('extractJson: where the JSON is', () => {
   });
 
   it('takes the JSON out of a ```json fence, with prose before and after', () => {
-    const text = 'Sure! Here is the result:\n\n```json\n{"city": "Paris", "tags": ["a", "b"]}\n```\n\nLet me know if you need more.';
+    const text =
+      'Sure! Here is the result:\n\n```json\n{"city": "Paris", "tags": ["a", "b"]}\n```\n\nLet me know if you need more.';
     const result = extractJson(text);
     expect(result).toMatchObject({ ok: true, value: { city: 'Paris', tags: ['a', 'b'] }, source: 'fence' });
     if (result.ok) expect(text.slice(result.start, result.end)).toBe('{"city": "Paris", "tags": ["a", "b"]}');
@@ -32,7 +33,10 @@ describe('extractJson: where the JSON is', () => {
   });
 
   it('prefers a fenced value over brackets in the prose around it', () => {
-    expect(value('Use the shape [name, age] as below.\n```json\n{"name": "Ann", "age": 3}\n```')).toEqual({ name: 'Ann', age: 3 });
+    expect(value('Use the shape [name, age] as below.\n```json\n{"name": "Ann", "age": 3}\n```')).toEqual({
+      name: 'Ann',
+      age: 3,
+    });
   });
 
   it('skips a fence without JSON and finds the value elsewhere', () => {
@@ -40,7 +44,9 @@ describe('extractJson: where the JSON is', () => {
   });
 
   it('finds the first complete value in prose, skipping prose brackets that are not JSON', () => {
-    expect(value('Here you go [as requested]: {"a": [1, {"b": "}"}]} and that is all {"c": 2}')).toEqual({ a: [1, { b: '}' }] });
+    expect(value('Here you go [as requested]: {"a": [1, {"b": "}"}]} and that is all {"c": 2}')).toEqual({
+      a: [1, { b: '}' }],
+    });
   });
 
   it('tries a later opener when an earlier one is never closed', () => {
@@ -104,7 +110,10 @@ describe('extractJson: failures', () => {
   });
 
   it('too-deep past maxDepth, counted outside strings only', () => {
-    expect(extractJson(`${'['.repeat(5)}${']'.repeat(5)}`, { maxDepth: 4 })).toMatchObject({ ok: false, reason: 'too-deep' });
+    expect(extractJson(`${'['.repeat(5)}${']'.repeat(5)}`, { maxDepth: 4 })).toMatchObject({
+      ok: false,
+      reason: 'too-deep',
+    });
     expect(extractJson(`${'['.repeat(4)}${']'.repeat(4)}`, { maxDepth: 4 })).toMatchObject({ ok: true });
     expect(extractJson(`{"s": "${'['.repeat(1000)}"}`, { maxDepth: 2 })).toMatchObject({ ok: true });
   });

@@ -49,7 +49,8 @@ export type ExtractJsonResult =
     };
 
 type Scan =
-  | { readonly kind: 'complete'; readonly end: number }
+  /** `numbers`: an exponent or a 309+ digit run appeared outside strings, so a number may overflow. */
+  | { readonly kind: 'complete'; readonly end: number; readonly numbers: boolean }
   | { readonly kind: 'unclosed'; readonly inString: boolean }
   | { readonly kind: 'too-deep' };
 
@@ -60,9 +61,20 @@ type Scan =
  */
 function scanValue(text: string, start: number, limit: number, maxDepth: number): Scan {
   let depth = 0;
+  let digits = 0;
+  let numbers = false;
   let i = start;
   while (i < limit) {
     const code = text.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) {
+      digits += 1;
+      if (digits >= 309) numbers = true;
+      i += 1;
+      continue;
+    }
+    // Outside strings an e or E after a digit can only be an exponent (true and false put theirs after letters).
+    if ((code === 0x65 || code === 0x45) && digits > 0) numbers = true;
+    digits = 0;
     if (code === QUOTE) {
       // Jump between quotes and backslashes instead of stepping through every character of the string.
       let j = i + 1;
@@ -84,7 +96,7 @@ function scanValue(text: string, start: number, limit: number, maxDepth: number)
       if (depth > maxDepth) return { kind: 'too-deep' };
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       depth -= 1;
-      if (depth === 0) return { kind: 'complete', end: i + 1 };
+      if (depth === 0) return { kind: 'complete', end: i + 1, numbers };
     }
     i += 1;
   }
@@ -108,11 +120,6 @@ export function truncate(message: string, limit: number): string {
   return `${message.slice(0, cut)}…`;
 }
 
-// JSON.parse turns 1e400 into Infinity, which JSON.stringify would later write as null: a silent
-// corruption. Only texts that could hold such a number (an exponent of 3+ digits, or 309+ digits in a
-// row) pay for the walk that finds one.
-const MAYBE_HUGE_NUMBER = /[eE]\+?\d{3}|\d{309}/;
-
 function findNonFinite(root: unknown): string | undefined {
   // Iterative, so a deep value (maxDepth may be raised) cannot overflow the stack.
   const stack: [unknown, (string | number)[]][] = [[root, []]];
@@ -121,7 +128,7 @@ function findNonFinite(root: unknown): string | undefined {
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return formatPath(path);
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push([item, [...path, i]]));
+      for (let i = 0; i < value.length; i += 1) stack.push([value[i], [...path, i]]);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) stack.push([item, [...path, key]]);
     }
@@ -134,7 +141,12 @@ type Attempt =
   | { readonly ok: false; readonly reason: 'invalid-json' | 'too-deep'; readonly message: string }
   | undefined;
 
-function parseSlice(text: string, start: number, end: number): Attempt {
+/**
+ * JSON.parse turns 1e400 into Infinity, which JSON.stringify would later write as null: a silent
+ * corruption. Only values whose scan saw an exponent or a 309-digit run (`numbers`) pay for the walk that
+ * finds one.
+ */
+function parseSlice(text: string, start: number, end: number, numbers: boolean): Attempt {
   const slice = text.slice(start, end);
   let value: unknown;
   try {
@@ -143,7 +155,7 @@ function parseSlice(text: string, start: number, end: number): Attempt {
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: 'invalid-json', message: `the JSON at position ${start} does not parse: ${detail}` };
   }
-  if (MAYBE_HUGE_NUMBER.test(slice)) {
+  if (numbers) {
     const at = findNonFinite(value);
     if (at !== undefined) {
       return { ok: false, reason: 'invalid-json', message: `the number at ${at} is too large to represent` };
@@ -168,7 +180,7 @@ function findValue(text: string, from: number, limit: number, maxDepth: number):
       return { ok: false, reason: 'too-deep', message: `the JSON nests deeper than ${maxDepth} levels` };
     }
     if (scan.kind === 'complete') {
-      const parsed = parseSlice(text, start, scan.end);
+      const parsed = parseSlice(text, start, scan.end, scan.numbers);
       if (parsed?.ok === true) return parsed;
       failure ??= parsed;
       // A complete but malformed value (single quotes, comments, trailing commas) is the model's answer:
@@ -196,11 +208,13 @@ function parseScalar(text: string, from: number, limit: number): Attempt {
   if (trimmed.length === 0) return undefined;
   const first = trimmed.charCodeAt(0);
   // Only what could begin a JSON scalar: a quote, a digit, a minus, or true/false/null.
-  if (!(first === QUOTE || first === 0x2d || (first >= 0x30 && first <= 0x39) || /^(true|false|null)\b/.test(trimmed))) {
+  if (
+    !(first === QUOTE || first === 0x2d || (first >= 0x30 && first <= 0x39) || /^(true|false|null)\b/.test(trimmed))
+  ) {
     return undefined;
   }
   const offset = from + region.indexOf(trimmed);
-  const parsed = parseSlice(text, offset, offset + trimmed.length);
+  const parsed = parseSlice(text, offset, offset + trimmed.length, /[eE]|\d{309}/.test(trimmed));
   return parsed?.ok === true ? parsed : undefined;
 }
 

@@ -16,7 +16,9 @@ export function schemaFeedback(issues: readonly SchemaIssue[], errorCount: numbe
   const lines = shown.map((issue) => truncate(`- ${issue.path}: ${issue.message}`, FEEDBACK_LINE_LIMIT));
   const total = Math.max(errorCount, issues.length);
   const header =
-    total === 1 ? 'The JSON does not match the required schema:' : `The JSON does not match the required schema (${total} errors):`;
+    total === 1
+      ? 'The JSON does not match the required schema:'
+      : `The JSON does not match the required schema (${total} errors):`;
   const rest = total - shown.length;
   return [header, ...lines, ...(rest > 0 ? [`- …and ${rest} more`] : [])].join('\n');
 }

@@ -68,10 +68,16 @@ describe('FromJsonSchema', () => {
 
   it('inline schemas infer without `as const` (the gate takes a const type parameter)', () => {
     const gate = jsonSchemaGate({
-      schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false },
+      schema: {
+        type: 'object',
+        properties: { ok: { type: 'boolean' } },
+        required: ['ok'],
+        additionalProperties: false,
+      },
     });
     expectTypeOf(gate.evaluate).returns.toEqualTypeOf<
-      import('@llm-cascade/core').GateResult<{ ok: boolean }> | Promise<import('@llm-cascade/core').GateResult<{ ok: boolean }>>
+      | import('@llm-cascade/core').GateResult<{ ok: boolean }>
+      | Promise<import('@llm-cascade/core').GateResult<{ ok: boolean }>>
     >();
     expect(gate.name).toBe('json-schema');
   });

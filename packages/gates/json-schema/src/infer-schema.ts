@@ -8,17 +8,21 @@ type TypeName = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'object' 
 
 type RequiredKeys<S> = S extends { readonly required: readonly (infer K)[] } ? K & string : never;
 
-type PropertiesOf<S> = S extends { readonly properties: infer P } ? P : {};
+type PropertiesOf<S> = S extends { readonly properties: infer P } ? P : Record<never, never>;
 
-type IsClosed<S> = S extends { readonly additionalProperties: false } | { readonly unevaluatedProperties: false } ? true : false;
+type IsClosed<S> = S extends { readonly additionalProperties: false } | { readonly unevaluatedProperties: false }
+  ? true
+  : false;
 
 type ObjectOf<S> = Simplify<
   {
     -readonly [K in keyof PropertiesOf<S> as K extends RequiredKeys<S> ? K : never]: FromJsonSchema<PropertiesOf<S>[K]>;
   } & {
-    -readonly [K in keyof PropertiesOf<S> as K extends RequiredKeys<S> ? never : K]?: FromJsonSchema<PropertiesOf<S>[K]>;
+    -readonly [K in keyof PropertiesOf<S> as K extends RequiredKeys<S> ? never : K]?: FromJsonSchema<
+      PropertiesOf<S>[K]
+    >;
   } & { -readonly [K in Exclude<RequiredKeys<S>, keyof PropertiesOf<S>>]: unknown } & (IsClosed<S> extends true
-      ? {}
+      ? unknown
       : { [key: string]: unknown })
 >;
 
@@ -62,7 +66,9 @@ type Typed<S> = S extends { readonly type: infer T }
     : NamedType<T, S>
   : unknown;
 
-type Members<S, K extends string> = S extends { readonly [key in K]: readonly (infer M)[] } ? FromJsonSchema<M> : unknown;
+type Members<S, K extends string> = S extends { readonly [key in K]: readonly (infer M)[] }
+  ? FromJsonSchema<M>
+  : unknown;
 
 type AllOf<S> = S extends { readonly allOf: readonly (infer M)[] } ? UnionToIntersection<FromJsonSchema<M>> : unknown;
 

@@ -34,7 +34,9 @@ describe('jsonSchemaGate: verdicts', () => {
   const gate = jsonSchemaGate({ schema: person });
 
   it('passes valid JSON and carries the parsed object as value', async () => {
-    const result = await gate.evaluate(gateContext({ text: 'Here:\n```json\n{"name": "Ann", "role": "admin", "age": 40}\n```' }));
+    const result = await gate.evaluate(
+      gateContext({ text: 'Here:\n```json\n{"name": "Ann", "role": "admin", "age": 40}\n```' }),
+    );
     expect(result).toMatchObject({ status: 'pass', reason: 'ok', value: { name: 'Ann', role: 'admin', age: 40 } });
     expect(result.details).toMatchObject({ validator: 'json-schema', draft: '2020-12', source: 'fence' });
     expect(result.score).toBeUndefined();
@@ -46,7 +48,9 @@ describe('jsonSchemaGate: verdicts', () => {
       | Promise<GateResult<{ name: string; role: 'admin' | 'user'; age?: number; email?: string }>>
     >();
     const loose: JsonSchema = { type: 'string' };
-    expectTypeOf(jsonSchemaGate({ schema: loose }).check).returns.toEqualTypeOf<GateResult<unknown> | Promise<GateResult<unknown>>>();
+    expectTypeOf(jsonSchemaGate({ schema: loose }).check).returns.toEqualTypeOf<
+      GateResult<unknown> | Promise<GateResult<unknown>>
+    >();
     const inline = jsonSchemaGate({ schema: { type: 'array', items: { type: 'number' } } });
     expectTypeOf(inline.check).returns.toEqualTypeOf<GateResult<number[]> | Promise<GateResult<number[]>>>();
   });
@@ -58,7 +62,7 @@ describe('jsonSchemaGate: verdicts', () => {
     expect(result.value).toBeUndefined();
     expect(result.feedback?.split('\n')).toEqual([
       'The JSON does not match the required schema (6 errors):',
-      '- $: must have required property \'name\'',
+      "- $: must have required property 'name'",
       '- $: must NOT have additional properties: "extra"',
       '- $.age: must be integer',
       '- $.age: must be >= 0',
@@ -87,7 +91,12 @@ describe('jsonSchemaGate: verdicts', () => {
     const result = sync(numbers.check(JSON.stringify(Array.from({ length: 50 }, (_, i) => `x${i}`))));
     const lines = result.feedback?.split('\n') ?? [];
     expect(lines[0]).toBe('The JSON does not match the required schema (50 errors):');
-    expect(lines.slice(1)).toEqual(['- $[0]: must be number', '- $[1]: must be number', '- $[2]: must be number', '- …and 47 more']);
+    expect(lines.slice(1)).toEqual([
+      '- $[0]: must be number',
+      '- $[1]: must be number',
+      '- $[2]: must be number',
+      '- …and 47 more',
+    ]);
     const longKey = 'k'.repeat(5000);
     const strict = jsonSchemaGate({ schema: { type: 'object', additionalProperties: false } });
     const long = sync(strict.check(JSON.stringify({ [longKey]: 1 })));
@@ -112,7 +121,9 @@ describe('jsonSchemaGate: responseFormat', () => {
 
   it('can send another schema, or none', () => {
     const variant = { type: 'object' } as const;
-    expect(jsonSchemaGate({ schema: person, responseFormat: { schema: variant } }).responseFormat?.schema).toBe(variant);
+    expect(jsonSchemaGate({ schema: person, responseFormat: { schema: variant } }).responseFormat?.schema).toBe(
+      variant,
+    );
     expect(jsonSchemaGate({ schema: person, responseFormat: false }).responseFormat).toBeUndefined();
     expect(jsonSchemaGate({ schema: true }).responseFormat).toBeUndefined();
   });

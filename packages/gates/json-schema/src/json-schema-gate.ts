@@ -1,4 +1,11 @@
-import { ConfigError, type Gate, type GateContext, type GateResult, type JsonSchema, type ResponseFormat } from '@llm-cascade/core';
+import {
+  ConfigError,
+  type Gate,
+  type GateContext,
+  type GateResult,
+  type JsonSchema,
+  type ResponseFormat,
+} from '@llm-cascade/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import {
   compileJsonSchema,
@@ -90,19 +97,30 @@ function checkOptions(options: unknown): asserts options is JsonSchemaGateOption
   if (o.formats !== undefined && typeof o.formats !== 'boolean') throw new ConfigError('formats', 'must be a boolean');
   if (o.cache !== undefined && o.cache !== false) {
     const cache = o.cache as { get?: unknown; set?: unknown } | null;
-    if (typeof cache !== 'object' || cache === null || typeof cache.get !== 'function' || typeof cache.set !== 'function') {
+    if (
+      typeof cache !== 'object' ||
+      cache === null ||
+      typeof cache.get !== 'function' ||
+      typeof cache.set !== 'function'
+    ) {
       throw new ConfigError('cache', 'must be a ValidatorCache (see createValidatorCache) or false');
     }
   }
   const format = o.responseFormat;
   if (format !== undefined && format !== false) {
-    if (typeof format !== 'object' || format === null) throw new ConfigError('responseFormat', 'must be an object or false');
+    if (typeof format !== 'object' || format === null)
+      throw new ConfigError('responseFormat', 'must be an object or false');
     const { name, strict, schema } = format as { name?: unknown; strict?: unknown; schema?: unknown };
     if (name !== undefined && (typeof name !== 'string' || !RESPONSE_FORMAT_NAME.test(name))) {
       throw new ConfigError('responseFormat.name', 'must be 1 to 64 letters, digits, underscores or dashes');
     }
-    if (strict !== undefined && typeof strict !== 'boolean') throw new ConfigError('responseFormat.strict', 'must be a boolean');
-    if (schema !== undefined && typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+    if (strict !== undefined && typeof strict !== 'boolean')
+      throw new ConfigError('responseFormat.strict', 'must be a boolean');
+    if (
+      schema !== undefined &&
+      typeof schema !== 'boolean' &&
+      (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    ) {
       throw new ConfigError('responseFormat.schema', 'must be a JSON Schema (an object or a boolean)');
     }
   }
@@ -173,7 +191,10 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
           responseFormat = buildResponseFormat(formatOptions, derived.schema);
         } else if (formatOptions !== undefined) {
           // Asked for explicitly, so a missing converter is an error rather than a quiet omission.
-          throw new ConfigError('responseFormat', `${derived.message}; pass \`responseFormat.schema\` or \`responseFormat: false\``);
+          throw new ConfigError(
+            'responseFormat',
+            `${derived.message}; pass \`responseFormat.schema\` or \`responseFormat: false\``,
+          );
         }
       }
     }
@@ -197,7 +218,11 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
 
   const details = draft === undefined ? { validator: validatorName } : { validator: validatorName, draft };
 
-  const verdict = (outcome: JsonValidation | StandardValidation, parsed: unknown, source: string): GateResult<TValue> => {
+  const verdict = (
+    outcome: JsonValidation | StandardValidation,
+    parsed: unknown,
+    source: string,
+  ): GateResult<TValue> => {
     if (outcome.valid) {
       const value = 'value' in outcome ? outcome.value : parsed;
       return { status: 'pass', reason: 'ok', value: value as TValue, details: { ...details, source } };
@@ -221,7 +246,8 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
       };
     }
     const outcome = validateValue(extracted.value);
-    if (outcome instanceof Promise) return outcome.then((settled) => verdict(settled, extracted.value, extracted.source));
+    if (outcome instanceof Promise)
+      return outcome.then((settled) => verdict(settled, extracted.value, extracted.source));
     return verdict(outcome, extracted.value, extracted.source);
   };
 

@@ -8,7 +8,8 @@ import type { JsonSchemaDraft } from './draft.ts';
 // The official JSON-Schema-Test-Suite, read in place from the shared data folder (never copied here).
 const dataDir = process.env.LLM_CASCADE_SHARED_DATA ?? '';
 const suiteDir = dataDir === '' ? '' : join(dataDir, 'json-schema-test-suite');
-if (dataDir === '') console.log('[gate-json-schema] LLM_CASCADE_SHARED_DATA is empty: skipping the JSON-Schema-Test-Suite check');
+if (dataDir === '')
+  console.log('[gate-json-schema] LLM_CASCADE_SHARED_DATA is empty: skipping the JSON-Schema-Test-Suite check');
 
 interface SuiteTest {
   readonly description: string;
@@ -89,7 +90,10 @@ function runDraft(folder: string, draft: JsonSchemaDraft): DraftReport {
         if (validate !== undefined && validate(test.data) === test.valid) {
           report.passed += 1;
         } else {
-          fail(file, `${group.description} / ${test.description}${compileError === '' ? '' : ` (does not compile: ${compileError.slice(0, 120)})`}`);
+          fail(
+            file,
+            `${group.description} / ${test.description}${compileError === '' ? '' : ` (does not compile: ${compileError.slice(0, 120)})`}`,
+          );
         }
       }
     }

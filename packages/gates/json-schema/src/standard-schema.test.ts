@@ -85,7 +85,11 @@ describe('responseFormat from a Standard Schema', () => {
     expect(gate.responseFormat?.type).toBe('json_schema');
     expect(gate.responseFormat?.name).toBe('response');
     const schema = gate.responseFormat?.schema;
-    expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['name', 'age'] });
+    expect(schema).toMatchObject({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      required: ['name', 'age'],
+    });
     // The derived schema compiles and agrees with zod on a couple of values.
     const validator = compileJsonSchema({ schema: schema ?? false, cache: false });
     expect(validator.validate({ name: 'a', age: 1 }).valid).toBe(true);
@@ -94,7 +98,11 @@ describe('responseFormat from a Standard Schema', () => {
 
   it('arktype: derived through its own converter', () => {
     const gate = jsonSchemaGate({ schema: arktypePerson, responseFormat: { name: 'person' } });
-    expect(gate.responseFormat).toMatchObject({ type: 'json_schema', name: 'person', schema: { type: 'object', required: ['age', 'name'] } });
+    expect(gate.responseFormat).toMatchObject({
+      type: 'json_schema',
+      name: 'person',
+      schema: { type: 'object', required: ['age', 'name'] },
+    });
   });
 
   it('valibot alone has no converter: no responseFormat, unless asked for, which is a ConfigError', () => {
@@ -119,7 +127,9 @@ describe('responseFormat from a Standard Schema', () => {
 
   it('an explicit responseFormat.schema wins, and false sends none', () => {
     const sent = { type: 'object' } as const;
-    expect(jsonSchemaGate({ schema: valibotPerson, responseFormat: { schema: sent } }).responseFormat?.schema).toBe(sent);
+    expect(jsonSchemaGate({ schema: valibotPerson, responseFormat: { schema: sent } }).responseFormat?.schema).toBe(
+      sent,
+    );
     expect(jsonSchemaGate({ schema: zodPerson, responseFormat: false }).responseFormat).toBeUndefined();
   });
 
@@ -161,7 +171,10 @@ describe('Standard Schema specifics', () => {
     const odd = {
       '~standard': { version: 1 as const, vendor: 'odd', validate: () => ({ issues: [] }) },
     };
-    expect(await jsonSchemaGate({ schema: odd }).check('{}')).toMatchObject({ status: 'fail', reason: 'schema-invalid' });
+    expect(await jsonSchemaGate({ schema: odd }).check('{}')).toMatchObject({
+      status: 'fail',
+      reason: 'schema-invalid',
+    });
     const pathless = {
       '~standard': { version: 1 as const, vendor: 'pathless', validate: () => ({ issues: [{ message: 'nope' }] }) },
     };

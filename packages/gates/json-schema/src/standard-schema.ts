@@ -84,7 +84,9 @@ export function issuesFromStandard(issues: readonly StandardSchemaV1.Issue[]): S
 }
 
 /** The outcome of a Standard Schema validation, with the library's output value when it passes. */
-export type StandardValidation = { readonly valid: true; readonly value: unknown } | Exclude<JsonValidation, { valid: true }>;
+export type StandardValidation =
+  | { readonly valid: true; readonly value: unknown }
+  | Exclude<JsonValidation, { valid: true }>;
 
 function toValidation(result: StandardSchemaV1.Result<unknown>): StandardValidation {
   // The spec: a falsy `issues` is success. An empty list is truthy, so it fails, closed, with no detail.
@@ -95,7 +97,10 @@ function toValidation(result: StandardSchemaV1.Result<unknown>): StandardValidat
 }
 
 /** Validates through `~standard.validate`, which may answer synchronously or with a Promise. */
-export function validateStandard(schema: StandardSchemaV1, value: unknown): StandardValidation | Promise<StandardValidation> {
+export function validateStandard(
+  schema: StandardSchemaV1,
+  value: unknown,
+): StandardValidation | Promise<StandardValidation> {
   const result = schema['~standard'].validate(value);
   // A thenable from any realm or promise library counts as asynchronous, not only a native Promise.
   if (typeof (result as { then?: unknown }).then === 'function') {

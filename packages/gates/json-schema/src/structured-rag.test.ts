@@ -7,7 +7,8 @@ import { type JsonSchemaGate, jsonSchemaGate } from './json-schema-gate.ts';
 // StructuredRAG (weaviate/structured-rag, 9-11-24 rerun): 784 RAG queries x 8 model/method cells, each raw
 // response with the paper's validity verdict. Read in place from the shared data folder, never copied.
 const dataDir = process.env.LLM_CASCADE_SHARED_DATA ?? '';
-if (dataDir === '') console.log('[gate-json-schema] LLM_CASCADE_SHARED_DATA is empty: skipping the StructuredRAG check');
+if (dataDir === '')
+  console.log('[gate-json-schema] LLM_CASCADE_SHARED_DATA is empty: skipping the StructuredRAG check');
 
 interface Row {
   readonly id: string;
@@ -86,14 +87,18 @@ describe.skipIf(dataDir === '')('StructuredRAG responses through the gate', () =
         const entry = disagreements.get(category) ?? { count: 0, examples: [] };
         entry.count += 1;
         if (entry.examples.length < 2) {
-          entry.examples.push(`${row.id} ${cell}: ${JSON.stringify(response.slice(0, 110))}${result.feedback === undefined ? '' : ` -> ${result.feedback.split('\n').join(' ')}`}`);
+          entry.examples.push(
+            `${row.id} ${cell}: ${JSON.stringify(response.slice(0, 110))}${result.feedback === undefined ? '' : ` -> ${result.feedback.split('\n').join(' ')}`}`,
+          );
         }
         disagreements.set(category, entry);
       }
     }
     const lines = [...disagreements.entries()]
       .sort((a, b) => b[1].count - a[1].count)
-      .map(([category, { count, examples }]) => `  ${count} x ${category}\n      e.g. ${examples.join('\n      e.g. ')}`);
+      .map(
+        ([category, { count, examples }]) => `  ${count} x ${category}\n      e.g. ${examples.join('\n      e.g. ')}`,
+      );
     console.log(
       `[structured-rag] gate vs recorded validity: ${agree}/${total} agree = ${((agree / total) * 100).toFixed(2)}%; ` +
         `on the ${wholeJson} responses that are JSON and nothing else: ${wholeJsonAgree}/${wholeJson} = ${((wholeJsonAgree / wholeJson) * 100).toFixed(2)}%\n` +
