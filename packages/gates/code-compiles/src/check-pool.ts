@@ -77,6 +77,9 @@ interface Job<TRequest, TResponse> {
   readonly onAbort: () => void;
 }
 
+/** After a checker fails to start, checks fail at once for this long before a start is tried again. */
+const START_RETRY_MS = 1_000;
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -92,6 +95,7 @@ export class CheckPool<TRequest, TResponse> {
   readonly #queue: Job<TRequest, TResponse>[] = [];
   readonly #dying = new Set<Promise<void>>();
   #closed = false;
+  #startFailure: { readonly at: number; readonly message: string } | undefined;
   #started = 0;
   #timeouts = 0;
   #crashes = 0;
@@ -243,14 +247,29 @@ export class CheckPool<TRequest, TResponse> {
 
   async #execute(slot: Slot<TRequest, TResponse>, job: Job<TRequest, TResponse>): Promise<void> {
     let backend: CheckBackend<TRequest, TResponse>;
+    const recentFailure = this.#startFailure;
+    if (
+      recentFailure !== undefined &&
+      slot.backend?.alive !== true &&
+      performance.now() - recentFailure.at < START_RETRY_MS
+    ) {
+      // A checker that just failed to start (no interpreter, no memory to fork) would fail again: answer the
+      // queue at once instead of paying a start-up for every queued check.
+      this.#crashes += 1;
+      job.resolve({ kind: 'crashed', message: recentFailure.message, durationMs: 0 });
+      return;
+    }
     try {
       backend = await this.#ensureStarted(slot);
+      this.#startFailure = undefined;
     } catch (error) {
       if (ConfigError.isInstance(error) || this.#closed) {
         job.reject(error);
       } else {
         this.#crashes += 1;
-        job.resolve({ kind: 'crashed', message: `the checker could not start: ${messageOf(error)}`, durationMs: 0 });
+        const message = `the checker could not start: ${messageOf(error)}`;
+        this.#startFailure = { at: performance.now(), message };
+        job.resolve({ kind: 'crashed', message, durationMs: 0 });
       }
       return;
     }

@@ -90,6 +90,10 @@ describe('Python compile() in a persistent interpreter', () => {
     expect(result).toMatchObject({ status: 'fail', reason: 'worker-crashed' });
     expect(result.message).toContain('/nonexistent/python3');
     await expect(missing.warmUp()).rejects.toThrow(/nonexistent/);
+    // A checker that cannot start is not retried for every queued check: they fail at once.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => missing.check('x = 1')));
+    expect(burst.every((r) => r.reason === 'worker-crashed')).toBe(true);
+    expect(missing.stats.python?.started).toBeLessThanOrEqual(3);
   });
 
   it('fails with too-large when compiling passes the memory cap, then recovers', async () => {

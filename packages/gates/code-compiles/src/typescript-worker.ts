@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseSync, rawTransferSupported } from 'oxc-parser';
+import { parseSync } from 'oxc-parser';
 import type { FileSystem, FileSystemEntries } from 'typescript/unstable/fs';
 import { API, type Diagnostic, type Snapshot } from 'typescript/unstable/sync';
 import { type CodeDiagnostic, lineStartsOf, positionOf } from './diagnostics.ts';
@@ -263,16 +263,15 @@ class TypeScriptChecker {
   }
 }
 
-// Raw transfer lets the parser hand back its errors without building the AST as JS objects (or JSON): the
-// gate only needs the errors, and on large inputs that halves the parse time.
-const lazyParse = rawTransferSupported();
+// Not oxc's raw transfer (`experimentalLazy`), though it parses large inputs twice as fast: each thread that
+// uses it reserves tens of GiB of address space, after which this whole process can no longer spawn a child
+// (fork fails with ENOMEM under the kernel's overcommit heuristic), the TypeScript compiler included.
 
 function parseJavaScript(source: string, config: NodeWorkerConfig): CodeDiagnostic[] {
   const result = parseSync(config.jsx ? 'answer.jsx' : 'answer.js', source, {
     lang: config.jsx ? 'jsx' : 'js',
     sourceType: config.sourceType,
     showSemanticErrors: true,
-    ...(lazyParse ? { experimentalLazy: true } : {}),
   });
   if (result.errors.length === 0) return [];
   const lineStarts = lineStartsOf(source);
