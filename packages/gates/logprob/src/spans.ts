@@ -18,8 +18,12 @@ export type LogprobSpan =
  * (a provider may trim, or send byte tokens for split characters), so spans are located in this text.
  */
 export function tokenText(tokens: readonly TokenLogprob[]): string {
+  return textFrom(tokens, 0);
+}
+
+function textFrom(tokens: readonly TokenLogprob[], first: number): string {
   let text = '';
-  for (const token of tokens) text += token.token;
+  for (let t = first; t < tokens.length; t += 1) text += (tokens[t] as TokenLogprob).token;
   return text;
 }
 
@@ -49,12 +53,17 @@ function selectInFlatRanges(tokens: readonly TokenLogprob[], flat: readonly numb
 /**
  * Tokens that fall inside the JSON values of the answer (string contents, numbers, true/false/null), not
  * keys or punctuation: the model's uncertainty about a key name or a brace says little about the data.
- * Tokens split mid-value are matched by character offsets over the concatenated token texts.
+ * Tokens split mid-value are followed across token boundaries in one pass, without concatenating them.
  */
 export function selectJsonValueTokens(tokens: readonly TokenLogprob[]): TokenLogprob[] {
-  const flat: number[] = [];
-  scanJsonValues(tokenText(tokens), flat);
-  return selectInFlatRanges(tokens, flat);
+  const selected: TokenLogprob[] = [];
+  let last = -1;
+  scanJsonValues(tokens, (startChunk, _startChar, endChunk) => {
+    // Values arrive in order; a token holding the end of one value and the start of the next counts once.
+    for (let t = Math.max(startChunk, last + 1); t <= endChunk; t += 1) selected.push(tokens[t] as TokenLogprob);
+    if (endChunk > last) last = endChunk;
+  });
+  return selected;
 }
 
 export interface AfterMarkerOptions {
@@ -90,13 +99,40 @@ function markerEnd(text: string, options: AfterMarkerOptions): number {
  * reports as `empty-span`. Warning: a user-supplied RegExp runs on model output; avoid patterns with
  * catastrophic backtracking.
  */
-export function selectAfterMarker(tokens: readonly TokenLogprob[], options: AfterMarkerOptions): TokenLogprob[] {
-  const text = tokenText(tokens);
-  let from = markerEnd(text, options);
-  if (from === -1) return [];
-  while (from < text.length && /\s/.test(text[from] as string)) from += 1;
-  if (from >= text.length) return [];
-  return selectTokensInRanges(tokens, [{ start: from, end: text.length }]);
+export function selectAfterMarker(
+  tokens: readonly TokenLogprob[],
+  options: AfterMarkerOptions,
+): readonly TokenLogprob[] {
+  const { marker } = options;
+  let first = 0;
+  let text: string;
+  let end: number;
+  if (typeof marker === 'string' && (options.occurrence ?? 'last') === 'last' && marker.length > 0) {
+    // Search growing suffixes: the marker is usually near the end, and an occurrence found inside a suffix
+    // is the last one of the whole text (a later one would lie inside the suffix too).
+    for (let count = 16; ; count *= 4) {
+      first = Math.max(0, tokens.length - count);
+      text = textFrom(tokens, first);
+      const at = text.lastIndexOf(marker);
+      if (at !== -1) {
+        end = at + marker.length;
+        break;
+      }
+      if (first === 0) return [];
+    }
+  } else {
+    text = tokenText(tokens);
+    end = markerEnd(text, options);
+    if (end === -1) return [];
+  }
+  while (end < text.length && /\s/.test(text[end] as string)) end += 1;
+  if (end >= text.length) return [];
+  let offset = 0;
+  for (let t = first; t < tokens.length; t += 1) {
+    offset += (tokens[t] as TokenLogprob).token.length;
+    if (offset > end) return tokens.slice(t);
+  }
+  return [];
 }
 
 export interface LastTokensOptions {
