@@ -62,7 +62,7 @@ export function formatMeasures(measures: RunMeasures): string {
       ? ''
       : `\n\nRuns that returned no answer, by error:\n\n${measures.errors
           .slice(0, 5)
-          .map((e) => `- ${e.count} x ${e.message.slice(0, 300)}`)
+          .map((e) => `- ${e.count} x ${e.code}, e.g. ${e.example.slice(0, 300)}`)
           .join('\n')}`;
   return `${tiers}\n\n${gates}${errors}`;
 }

@@ -33,7 +33,7 @@ export interface FrontierChartOptions {
   readonly formatY?: (value: number) => string;
 }
 
-const MARGIN = { top: 48, right: 28, bottom: 64, left: 72 };
+const MARGIN = { top: 60, right: 28, bottom: 64, left: 72 };
 
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(text: string): string {

@@ -60,8 +60,8 @@ export interface RunMeasures {
   readonly costPerRequestUsd: number;
   readonly tiers: readonly TierStats[];
   readonly gates: readonly GateStats[];
-  /** Error messages of runs that threw, by message, for the report (at most a few distinct ones). */
-  readonly errors: readonly { readonly message: string; readonly count: number }[];
+  /** Runs that threw, grouped by error code, each with the first message seen as an example. */
+  readonly errors: readonly { readonly code: string; readonly count: number; readonly example: string }[];
 }
 
 export interface MeasureRunOptions {
@@ -79,13 +79,16 @@ export interface MeasureRunOptions {
 interface Outcome {
   readonly result: CascadeResult | undefined;
   readonly attempts: readonly Attempt[];
-  readonly error: string | undefined;
+  readonly error: { readonly code: string; readonly message: string } | undefined;
 }
 
 function outcomeOf(item: BatchItem): Outcome {
   if (item.ok) return { result: item.result, attempts: item.result.attempts, error: undefined };
   const attempts = (item.error as { attempts?: readonly Attempt[] }).attempts ?? [];
-  return { result: undefined, attempts, error: item.error.message };
+  // The exhausted error's message is generic; the last attempt's error says what went wrong.
+  const last = attempts[attempts.length - 1]?.error;
+  const message = last === undefined ? item.error.message : `${item.error.message}: ${last.message}`;
+  return { result: undefined, attempts, error: { code: item.error.code, message } };
 }
 
 /** The attempt whose candidate the result returned. */
@@ -149,7 +152,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
     costUsd: 0,
   }));
   const gates = new Map<string, GateTally>();
-  const errors = new Map<string, number>();
+  const errors = new Map<string, { count: number; example: string }>();
   let scored = 0;
   let correct = 0;
   let accepted = 0;
@@ -158,7 +161,11 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
 
   items.forEach((item, i) => {
     const { result, attempts, error } = outcomeOf(item);
-    if (error !== undefined && errors.size < 20) errors.set(error, (errors.get(error) ?? 0) + 1);
+    if (error !== undefined) {
+      const entry = errors.get(error.code);
+      if (entry === undefined) errors.set(error.code, { count: 1, example: error.message });
+      else entry.count += 1;
+    }
     let highest = -1;
     const reached = new Set<number>();
     for (const attempt of attempts) {
@@ -248,6 +255,6 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
         .map(([reason, count]) => ({ reason, count }))
         .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     })),
-    errors: [...errors.entries()].map(([message, count]) => ({ message, count })),
+    errors: [...errors.entries()].map(([code, { count, example }]) => ({ code, count, example })),
   };
 }

@@ -13,11 +13,11 @@ import { parseSweep, type SweepAxis, sweepGrid } from './sweep.ts';
 /** Default requests in flight at once during an evaluation. Replay answers in microseconds. */
 export const DEFAULT_EVAL_CONCURRENCY = 16;
 
-export interface RunEvalOptions {
+export interface RunEvalOptions<TParams extends EvalParams = EvalParams> {
   /** The recording (a JSONL path, read whole) or its records. */
   readonly data: string | readonly RecordedRequest[];
   /** The config: a file path (loaded with `loadEvalConfig`) or the config itself. */
-  readonly config: string | EvalConfig;
+  readonly config: string | EvalConfig<TParams>;
   /** Swept parameters (`vote.threshold=0.5:0.9:0.1` or parsed axes); several make a grid. */
   readonly sweep?: readonly (string | SweepAxis)[];
   /** Pick the cheapest setting whose accuracy is at least this. */
@@ -170,7 +170,9 @@ function settingLabel(setting: ParamSetting): string {
  * recorded; a repair that was not recorded fails as not found (so escalates) unless the config asks
  * `replay: { repairs: 'next-candidates' }`, an approximation.
  */
-export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
+export async function runEval<TParams extends EvalParams = EvalParams>(
+  options: RunEvalOptions<TParams>,
+): Promise<EvalReport> {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
   const criteria = [options.targetAccuracy, options.maxCostUsd, options.maxRelativeCost].filter((c) => c !== undefined);
   if (criteria.length > 1) {
@@ -187,6 +189,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     throw new ConfigError('limit', `must be a whole number at least 1, got ${String(options.limit)}`);
   }
 
+  // The factory is only ever called with params built from the config's own defaults, so its params type holds.
   const config =
     typeof options.config === 'string' ? await loadEvalConfig(options.config) : checkEvalConfig(options.config);
   const name = config.name ?? 'cascade';

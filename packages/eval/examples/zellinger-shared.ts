@@ -1,0 +1,49 @@
+// Logprob-confidence cascades over the Zellinger et al. recordings (`import zellinger`): each tier but the
+// last accepts its answer when the recorded confidence, read by the logprob gate as the probability of the
+// answer's (single) logprob entry, reaches its threshold; the last tier answers whatever it says. Scored by
+// the recording's own correctness labels (exact letter match or an LLM judge, per benchmark).
+import type { TierConfig } from '@llm-cascade/core';
+import { defineEvalConfig, type EvalConfig, ZELLINGER_PRICES } from '@llm-cascade/eval';
+import { logprobGate } from '@llm-cascade/gate-logprob';
+
+/** Parameter names of the thresholds, by tier position (`accept.first` gates the first tier). */
+export const THRESHOLD_NAMES = ['first', 'second', 'third', 'fourth'] as const;
+
+export type ZellingerParams = { accept: Partial<Record<(typeof THRESHOLD_NAMES)[number], number>> };
+
+/** A cascade over the given models, cheapest first; every threshold defaults to 0.9. */
+export function zellingerConfig(models: readonly string[]): EvalConfig<{ accept: Record<string, number> }> {
+  if (models.length < 2 || models.length > THRESHOLD_NAMES.length + 1) {
+    throw new RangeError(`from 2 to ${THRESHOLD_NAMES.length + 1} models, got ${models.length}`);
+  }
+  const accept: Record<string, number> = {};
+  for (const name of THRESHOLD_NAMES.slice(0, models.length - 1)) accept[name] = 0.9;
+  return defineEvalConfig({
+    name: models.join(' -> '),
+    params: { accept },
+    prices: ZELLINGER_PRICES,
+    scoring: 'label',
+    cascade: ({ provider, params }) => ({
+      name: models.join(' -> '),
+      onExhausted: 'best',
+      tiers: models.map(
+        (model, i): TierConfig => ({
+          name: model,
+          provider,
+          model,
+          retries: 0,
+          repairs: 0,
+          gates:
+            i === models.length - 1
+              ? []
+              : [
+                  logprobGate({
+                    measure: 'first-token-probability',
+                    threshold: params.accept[THRESHOLD_NAMES[i] as string] as number,
+                  }),
+                ],
+        }),
+      ),
+    }),
+  });
+}
