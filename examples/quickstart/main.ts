@@ -1,7 +1,7 @@
 // Quickstart: a three-tier cascade with one gate, on the scripted provider (no key, no network).
 // The scripted provider plays three models of rising quality; swap it for @llm-cascade/provider-openai
 // or @llm-cascade/provider-anthropic to run against real APIs.
-import { type Gate, createCascade } from '@llm-cascade/core';
+import { createCascade, type Gate } from '@llm-cascade/core';
 import { scriptedProvider } from '@llm-cascade/core/test';
 
 const models = scriptedProvider({
