@@ -27,25 +27,22 @@ function textFrom(tokens: readonly TokenLogprob[], first: number): string {
   return text;
 }
 
-/** Tokens that overlap any of the (sorted, non-overlapping) character ranges of `tokenText(tokens)`. */
+/**
+ * Tokens that overlap any of the (sorted, non-overlapping) character ranges of `tokenText(tokens)`, for
+ * spans of your own (e.g. from `jsonValueRanges`). A token that straddles a range's edge counts.
+ */
 export function selectTokensInRanges(tokens: readonly TokenLogprob[], ranges: readonly TextRange[]): TokenLogprob[] {
-  const flat: number[] = [];
-  for (const range of ranges) flat.push(range.start, range.end);
-  return selectInFlatRanges(tokens, flat);
-}
-
-function selectInFlatRanges(tokens: readonly TokenLogprob[], flat: readonly number[]): TokenLogprob[] {
   const selected: TokenLogprob[] = [];
   let k = 0;
   let offset = 0;
   for (const token of tokens) {
-    if (k >= flat.length) break;
     const start = offset;
     const end = offset + token.token.length;
     offset = end;
-    while (k < flat.length && (flat[k + 1] as number) <= start) k += 2;
-    // A token that straddles a value's edge (`"Par`, `is",`) holds part of the value, so it counts.
-    if (k < flat.length && (flat[k] as number) < end) selected.push(token);
+    while (k < ranges.length && (ranges[k] as TextRange).end <= start) k += 1;
+    const range = ranges[k];
+    if (range === undefined) break;
+    if (range.start < end) selected.push(token);
   }
   return selected;
 }
