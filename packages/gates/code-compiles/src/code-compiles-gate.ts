@@ -2,7 +2,7 @@ import type { Gate, GateContext, GateResult } from '@llm-cascade/core';
 import { CheckPool, type CheckPoolStats, type PoolOutcome } from './check-pool.ts';
 import { type CodeDiagnostic, formatFeedback } from './diagnostics.ts';
 import { extractCode } from './extract-code.ts';
-import { type CodeCompilesGateOptions, type ResolvedGateOptions, resolveGateOptions } from './gate-options.ts';
+import { type CodeCompilesGateOptions, resolveGateOptions } from './gate-options.ts';
 import { type CodeLanguage, languageLabel } from './languages.ts';
 import { type NodeCheck, NodeWorkerBackend } from './node-worker-backend.ts';
 import { PythonBackend, type PythonCheck, type PythonCheckResponse } from './python-backend.ts';
@@ -40,6 +40,13 @@ export interface CheckCodeOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface WarmUpOptions {
+  /** Default: the gate's language, or TypeScript and Python when it has none. */
+  readonly languages?: readonly CodeLanguage[];
+  /** Checkers to start per language, up to the pool size. Default 1. */
+  readonly workers?: number;
+}
+
 export interface CodeCompilesStats {
   /** The worker threads that check TypeScript and JavaScript. */
   readonly typescript: CheckPoolStats | undefined;
@@ -51,10 +58,10 @@ export interface CodeCompilesGate extends Gate<string> {
   /** Checks code as is (no fence extraction). Never runs it. Rejects only when closed, aborted or misconfigured. */
   check(code: string, options?: CheckCodeOptions): Promise<CodeCheckResult>;
   /**
-   * Starts the checkers for these languages now (default: the gate's language, or all), so the first answer
-   * is checked warm. Rejects with `ConfigError` when the compiler options or declarations are invalid.
+   * Starts checkers now, so the first answers are checked warm (a TypeScript checker takes about 300 ms to
+   * start). Rejects with `ConfigError` when the compiler options or declarations are invalid.
    */
-  warmUp(languages?: readonly CodeLanguage[]): Promise<void>;
+  warmUp(options?: WarmUpOptions): Promise<void>;
   /** Pool counters per checker kind; `undefined` until that kind was first used. */
   readonly stats: CodeCompilesStats;
   /** Kills every worker thread and compiler process and waits until they are gone. */
@@ -266,6 +273,7 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     fromFence: boolean,
     extra: Record<string, string | number | boolean>,
   ): GateResult<string> {
+    const firstError = result.diagnostics.find((d) => d.severity === 'error');
     const details = {
       language: result.language,
       errors: result.errors,
@@ -274,9 +282,7 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
       typeErrors: countBy(result.diagnostics, (d) => d.severity === 'error' && d.kind === 'type'),
       durationMs: Math.round(result.durationMs * 100) / 100,
       ...extra,
-      ...(result.diagnostics.find((d) => d.severity === 'error') === undefined
-        ? {}
-        : { firstError: (result.diagnostics.find((d) => d.severity === 'error') as CodeDiagnostic).code }),
+      ...(firstError === undefined ? {} : { firstError: firstError.code }),
       ...(result.message === undefined ? {} : { message: result.message }),
     };
     const label = languageLabel(result.language);
@@ -337,12 +343,14 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     });
   }
 
-  async function warmUp(languages?: readonly CodeLanguage[]): Promise<void> {
+  async function warmUp(warmOptions: WarmUpOptions = {}): Promise<void> {
     if (closed) throw new Error('the code-compiles gate was closed');
-    const wanted = languages ?? (resolved.language === undefined ? ['typescript', 'python'] : [resolved.language]);
+    const wanted: readonly CodeLanguage[] =
+      warmOptions.languages ?? (resolved.language === undefined ? ['typescript', 'python'] : [resolved.language]);
+    const workers = Math.min(resolved.poolSize, Math.max(1, Math.floor(warmOptions.workers ?? 1)));
     const starts: Promise<void>[] = [];
-    if (wanted.some((l) => l !== 'python')) starts.push(getNodePool().warmUp(1));
-    if (wanted.includes('python')) starts.push(getPythonPool().warmUp(1));
+    if (wanted.some((l) => l !== 'python')) starts.push(getNodePool().warmUp(workers));
+    if (wanted.includes('python')) starts.push(getPythonPool().warmUp(workers));
     await Promise.all(starts);
   }
 
@@ -362,5 +370,3 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     },
   };
 }
-
-export type { ResolvedGateOptions };

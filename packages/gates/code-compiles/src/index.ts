@@ -5,6 +5,7 @@ export type {
   CodeCompilesGate,
   CodeCompilesReason,
   CodeCompilesStats,
+  WarmUpOptions,
 } from './code-compiles-gate.ts';
 export { codeCompilesGate } from './code-compiles-gate.ts';
 export type { CodeDiagnostic, FeedbackLimits } from './diagnostics.ts';
