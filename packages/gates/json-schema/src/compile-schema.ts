@@ -59,8 +59,6 @@ export interface CompileJsonSchemaOptions {
   readonly formats?: boolean;
   /** Where compiled validators are kept; `false` compiles afresh. Default: one cache shared by the process. */
   readonly cache?: ValidatorCache<JsonSchemaValidator> | false;
-  /** The option path errors name (`schema` unless a caller nests these options). */
-  readonly field?: string;
 }
 
 /** At most this many issues are kept from one validation; the count of all of them is kept too. */
@@ -288,7 +286,8 @@ function checkSchema(schema: unknown, field: string): asserts schema is JsonSche
  * resolves, throws `ConfigError` naming `schema`. Remote references are never fetched.
  */
 export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchemaValidator {
-  const field = options.field ?? 'schema';
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+  const field = 'schema';
   const { schema } = options;
   checkSchema(schema, field);
   const defaultDraft = options.defaultDraft ?? DEFAULT_DRAFT;

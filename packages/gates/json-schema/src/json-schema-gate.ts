@@ -150,6 +150,9 @@ function buildResponseFormat(options: ResponseFormatOptions | undefined, schema:
  * Bad configuration throws `ConfigError` naming the field when the gate is built: a schema that does not
  * compile, or a `$ref` the `registry` does not resolve (remote references are never fetched).
  *
+ * Misuse: the gate validates the *first* JSON value in the answer, so ask for one value. A Standard Schema
+ * whose own code throws (a refinement that assumes its input) is recorded by the engine as `gate-error`.
+ *
  * @example
  * const gate = jsonSchemaGate({
  *   schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
