@@ -46,7 +46,11 @@ export interface Cascade<TValue = unknown> {
 
 const DEFAULT_BATCH_CONCURRENCY = 16;
 
-function defaultRepairPrompt(feedback: string): string {
+/**
+ * The message a repair appends after the model's answer, unless the cascade sets `repairPrompt`. Exported
+ * so recordings and tests can reproduce a repair conversation exactly.
+ */
+export function defaultRepairPrompt(feedback: string): string {
   return `Your previous answer did not pass a check:\n${feedback}\nReply again with a corrected answer only.`;
 }
 

@@ -44,7 +44,7 @@ export type {
 } from './contracts.ts';
 export { SPECIFICATION_VERSION } from './contracts.ts';
 export type { Cascade, TierHealth } from './engine.ts';
-export { createCascade } from './engine.ts';
+export { createCascade, defaultRepairPrompt } from './engine.ts';
 export type { CascadeErrorCode, CascadeErrorOptions, ProviderErrorKind, ProviderErrorOptions } from './errors.ts';
 export {
   AbortError,
