@@ -28,6 +28,7 @@ export interface SchemaIssue {
   readonly message: string;
 }
 
+/** The verdict on one parsed value: valid, or the errors (counted, and the first ones kept). */
 export type JsonValidation =
   | { readonly valid: true }
   | {
@@ -48,6 +49,7 @@ export interface JsonSchemaValidator {
   validate(value: unknown): JsonValidation;
 }
 
+/** What `compileJsonSchema` compiles, and how; the same JSON-Schema options the gate takes. */
 export interface CompileJsonSchemaOptions {
   /** A JSON Schema of draft 04, 06, 07, 2019-09 or 2020-12. */
   readonly schema: JsonSchema;

@@ -3,6 +3,7 @@ import type { JsonSchema } from '@llm-cascade/core';
 /** The JSON Schema drafts the gate validates. */
 export type JsonSchemaDraft = '04' | '06' | '07' | '2019-09' | '2020-12';
 
+/** Every draft the gate accepts, oldest first. */
 export const JSON_SCHEMA_DRAFTS: readonly JsonSchemaDraft[] = ['04', '06', '07', '2019-09', '2020-12'];
 
 /**

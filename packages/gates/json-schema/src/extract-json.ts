@@ -18,6 +18,7 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
+/** The caps that bound work on hostile text; both are checked before `JSON.parse` runs. */
 export interface ExtractJsonOptions {
   /** Texts longer than this many UTF-8 bytes fail with `too-large` before any scan. Default 1 MiB. */
   readonly maxBytes?: number;
@@ -31,6 +32,7 @@ export type ExtractJsonFailureReason = 'no-json' | 'invalid-json' | 'too-large' 
 /** Where the value was found: inside a Markdown code fence, or in the text itself. */
 export type JsonSource = 'fence' | 'text';
 
+/** The parsed value with where it was found, or why there is none (a result, never a throw). */
 export type ExtractJsonResult =
   | {
       readonly ok: true;

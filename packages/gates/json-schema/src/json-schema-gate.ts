@@ -36,6 +36,7 @@ export interface ResponseFormatOptions {
   readonly schema?: JsonSchema;
 }
 
+/** Options of `jsonSchemaGate`. Only `schema` is required; every other option has a safe default. */
 export interface JsonSchemaGateOptions<TSchema extends JsonSchema | StandardSchemaV1> {
   /**
    * A JSON Schema (draft 04, 06, 07, 2019-09 or 2020-12, detected from `$schema`) or a Standard Schema

@@ -28,7 +28,7 @@ function hasJsonSchemaConverter(value: StandardSchemaV1): value is StandardSchem
   );
 }
 
-/** Why a Standard Schema yielded no JSON Schema. */
+/** A JSON Schema derived from a Standard Schema, or why none could be. */
 export type DerivedJsonSchema =
   | { readonly ok: true; readonly schema: JsonSchema }
   | { readonly ok: false; readonly message: string };
