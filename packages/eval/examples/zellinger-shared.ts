@@ -1,15 +1,21 @@
 // Logprob-confidence cascades over the Zellinger et al. recordings (`import zellinger`): each tier but the
 // last accepts its answer when the recorded confidence, read by the logprob gate as the probability of the
 // answer's (single) logprob entry, reaches its threshold; the last tier answers whatever it says. Scored by
-// the recording's own correctness labels (exact letter match or an LLM judge, per benchmark).
-import type { TierConfig } from '@llm-cascade/core';
+// the recording's own correctness labels (exact letter match or an LLM judge, per benchmark). A threshold
+// above 1 turns a tier's acceptance off: it is still called (and paid) but always escalates, which is what a
+// calibration that finds no safe threshold asks for.
+import type { Gate, TierConfig } from '@llm-cascade/core';
 import { defineEvalConfig, type EvalConfig, ZELLINGER_PRICES } from '@llm-cascade/eval';
 import { logprobGate } from '@llm-cascade/gate-logprob';
 
 /** Parameter names of the thresholds, by tier position (`accept.first` gates the first tier). */
 export const THRESHOLD_NAMES = ['first', 'second', 'third', 'fourth'] as const;
 
-export type ZellingerParams = { accept: Partial<Record<(typeof THRESHOLD_NAMES)[number], number>> };
+const neverAccept: Gate = { name: 'logprob', evaluate: () => ({ status: 'fail', reason: 'acceptance-off' }) };
+
+function acceptGate(threshold: number): Gate {
+  return threshold > 1 ? neverAccept : logprobGate({ measure: 'first-token-probability', threshold });
+}
 
 /** A cascade over the given models, cheapest first; every threshold defaults to 0.9. */
 export function zellingerConfig(models: readonly string[]): EvalConfig<{ accept: Record<string, number> }> {
@@ -33,15 +39,7 @@ export function zellingerConfig(models: readonly string[]): EvalConfig<{ accept:
           model,
           retries: 0,
           repairs: 0,
-          gates:
-            i === models.length - 1
-              ? []
-              : [
-                  logprobGate({
-                    measure: 'first-token-probability',
-                    threshold: params.accept[THRESHOLD_NAMES[i] as string] as number,
-                  }),
-                ],
+          gates: i === models.length - 1 ? [] : [acceptGate(params.accept[THRESHOLD_NAMES[i] as string] as number)],
         }),
       ),
     }),

@@ -28,6 +28,8 @@ export interface FrontierChartOptions {
   /** Pixels. Default 720 x 480. */
   readonly width?: number;
   readonly height?: number;
+  /** Legend texts. Defaults: `Pareto-optimal setting`, `other setting`, `single tier alone`. */
+  readonly legend?: { readonly pareto?: string; readonly other?: string; readonly baseline?: string };
   /** Tick label formatters. Default: up to 4 significant digits. */
   readonly formatX?: (value: number) => string;
   readonly formatY?: (value: number) => string;
@@ -163,7 +165,8 @@ export function renderFrontierChart(options: FrontierChartOptions): string {
   const labelled = points.filter((p) => (p.pareto === true || p.selected === true) && p.label !== undefined);
   // Many frontier points crowd the chart: label at most a dozen, spread along it.
   const every = Math.max(1, Math.ceil(labelled.length / 12));
-  out.push('<g class="labels" fill="#1f77b4" font-size="10">');
+  // A white halo keeps labels readable over grid lines and other points.
+  out.push('<g class="labels" fill="#1f77b4" font-size="10" stroke="#ffffff" stroke-width="3" paint-order="stroke">');
   labelled.forEach((p, i) => {
     if (i % every !== 0 && p.selected !== true) return;
     out.push(`<text x="${num(sx(p.x) + 7)}" y="${num(sy(p.y) + 12)}">${escapeXml(p.label as string)}</text>`);
@@ -175,7 +178,7 @@ export function renderFrontierChart(options: FrontierChartOptions): string {
       `<text x="${num(sx(p.x) + 11)}" y="${num(sy(p.y) - 8)}" fill="#d62728" font-size="11">selected</text>`,
     );
   }
-  out.push('<g class="baselines">');
+  out.push('<g class="baselines" stroke-linejoin="round">');
   for (const m of markers) {
     const x = sx(m.x);
     const y = sy(m.y);
@@ -184,19 +187,25 @@ export function renderFrontierChart(options: FrontierChartOptions): string {
     const leftRoom = x - MARGIN.left > 8 + 6.5 * m.label.length;
     out.push(
       `<rect class="baseline" x="${num(x - 5)}" y="${num(y - 5)}" width="10" height="10" fill="#ff7f0e" stroke="#333333"/>`,
-      `<text x="${num(leftRoom ? x - 8 : x + 8)}" y="${num(labelY)}" text-anchor="${leftRoom ? 'end' : 'start'}" font-size="11" fill="#b35806">${escapeXml(m.label)}</text>`,
+      `<text x="${num(leftRoom ? x - 8 : x + 8)}" y="${num(labelY)}" text-anchor="${leftRoom ? 'end' : 'start'}" font-size="11" fill="#b35806" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(m.label)}</text>`,
     );
   }
   out.push('</g>');
   // Legend, bottom right inside the plot: costly and inaccurate settings, rarely drawn, live there.
-  const lx = right - 150;
+  const legend = {
+    pareto: options.legend?.pareto ?? 'Pareto-optimal setting',
+    other: options.legend?.other ?? 'other setting',
+    baseline: options.legend?.baseline ?? 'single tier alone',
+  };
+  const legendWidth = 30 + 6.2 * Math.max(...Object.values(legend).map((text) => text.length));
+  const lx = right - legendWidth;
   const ly = bottom - 60;
   out.push(
     '<g class="legend" font-size="11">',
-    `<rect x="${lx - 6}" y="${ly - 8}" width="152" height="58" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`,
-    `<circle cx="${lx + 4}" cy="${ly + 2}" r="4" fill="#1f77b4"/><text x="${lx + 14}" y="${ly + 6}">Pareto-optimal setting</text>`,
-    `<circle cx="${lx + 4}" cy="${ly + 18}" r="3.5" fill="none" stroke="#999999"/><text x="${lx + 14}" y="${ly + 22}">other setting</text>`,
-    `<rect x="${lx - 1}" y="${ly + 29}" width="10" height="10" fill="#ff7f0e" stroke="#333333"/><text x="${lx + 14}" y="${ly + 38}">single tier alone</text>`,
+    `<rect x="${num(lx - 6)}" y="${ly - 8}" width="${num(legendWidth)}" height="58" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`,
+    `<circle cx="${num(lx + 4)}" cy="${ly + 2}" r="4" fill="#1f77b4"/><text x="${num(lx + 14)}" y="${ly + 6}">${escapeXml(legend.pareto)}</text>`,
+    `<circle cx="${num(lx + 4)}" cy="${ly + 18}" r="3.5" fill="none" stroke="#999999"/><text x="${num(lx + 14)}" y="${ly + 22}">${escapeXml(legend.other)}</text>`,
+    `<rect x="${num(lx - 1)}" y="${ly + 29}" width="10" height="10" fill="#ff7f0e" stroke="#333333"/><text x="${num(lx + 14)}" y="${ly + 38}">${escapeXml(legend.baseline)}</text>`,
     '</g>',
   );
   out.push('</svg>');
