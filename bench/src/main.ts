@@ -3,6 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { engineOverhead } from './engine-overhead.ts';
+import { gateCodePythonBench } from './gate-code-python.ts';
+import { gateCodeTypescriptBench } from './gate-code-typescript.ts';
+import { gateJsonSchemaBench } from './gate-json-schema.ts';
+import { gateLogprobBench } from './gate-logprob.ts';
+import { gateVoteBench } from './gate-vote.ts';
+import { reproMotDate } from './repro-mot-date.ts';
+import { reproStructuredRag } from './repro-structured-rag.ts';
+import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults } from './result-file.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
@@ -11,6 +19,14 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'engine-overhead': engineOverhead,
   scale,
   soak: soakBench,
+  'gate-json-schema': gateJsonSchemaBench,
+  'gate-logprob': gateLogprobBench,
+  'gate-vote': gateVoteBench,
+  'gate-code-typescript': gateCodeTypescriptBench,
+  'gate-code-python': gateCodePythonBench,
+  'repro-mot-date': reproMotDate,
+  'repro-zellinger': reproZellinger,
+  'repro-structured-rag': reproStructuredRag,
 };
 
 const wanted = process.argv.slice(2);
