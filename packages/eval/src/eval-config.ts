@@ -53,7 +53,10 @@ export interface EvalConfig<TParams extends EvalParams = EvalParams> {
   readonly replay?: { readonly repairs?: RepairReplay; readonly whenExhausted?: WhenCandidatesExhausted };
   /** How answers are scored. Default `auto`. The command's `--scoring` wins. */
   readonly scoring?: ScoringMode | ScoringOptions;
-  /** Turns a record into the request sent to the cascade. Default: the recorded request with the record's id. */
+  /**
+   * Turns a record into the request sent to the cascade. Default: the recorded request with the record's id.
+   * Keep the record's id on the request: replay and the correctness labels are matched by it.
+   */
   readonly request?: (record: RecordedRequest) => CascadeRequest;
   /** The cascade to evaluate. */
   readonly cascade: CascadeFactory<TParams>;
