@@ -2,17 +2,25 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRecordings, type RecordedRequest } from '@llm-cascade/provider-replay';
+import { loadRecordings, type RecordedRequest, readRecordings } from '@llm-cascade/provider-replay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { finqaEqual, importMot } from './import-mot.ts';
 import { estimateTokens, importStructuredRag } from './import-structured-rag.ts';
 import { importZellinger } from './import-zellinger.ts';
+import { toJsonLine } from './json-lines.ts';
 
 const fixtures = fileURLToPath(new URL('./testing/fixtures/', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'llm-cascade-eval-import-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const read = (path: string): RecordedRequest[] => loadRecordings(path).map((entry) => entry.record);
+
+describe('toJsonLine', () => {
+  it('escapes the line separators JSON allows raw', () => {
+    expect(toJsonLine({ a: 'x\u2028y\u2029z' })).toBe('{"a":"x\\u2028y\\u2029z"}');
+    expect(JSON.parse(toJsonLine({ a: 'x\u2028y' }))).toEqual({ a: 'x\u2028y' });
+  });
+});
 
 describe('finqaEqual (the MoT repo rule)', () => {
   it('compares strings exactly and numbers at the fewer written decimals', () => {
@@ -126,6 +134,13 @@ describe('importZellinger', () => {
       logprobs: [{ token: '3 + 2 = 5\u2028#### 5', logprob: -1e9 }],
     });
     expect(gsm.reference).toBe(5);
+    // Written escaped, so line readers that break at U+2028 (Node's readline) read the file whole too.
+    const raw = readFileSync(output, 'utf8');
+    expect(raw).not.toContain('\u2028');
+    expect(raw).toContain('5\\u2028####');
+    const streamed: string[] = [];
+    for await (const { record } of readRecordings(output)) streamed.push(record.id);
+    expect(streamed).toEqual(['gsm8k-train-0', 'mmlu-train-0', 'mmlu-train-1']);
     expect(gsm.source).toMatchObject({ benchmark: 'gsm8k', confidence: 'self-verification-p-true' });
     const mmlu = records[1] as RecordedRequest & { source?: unknown };
     expect(mmlu.request).toEqual({ prompt: expect.stringContaining('Question: 2 + 2 = ?') });

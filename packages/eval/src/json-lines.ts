@@ -71,6 +71,16 @@ export async function* readJsonLines<TValue = unknown>(
   }
 }
 
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/**
+ * One value as a JSON line. U+2028 and U+2029 are escaped: JSON allows them raw, but line readers such as
+ * Node's readline break lines at them, so a recording stays readable by any of them.
+ */
+export function toJsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(LINE_SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
 /** Appends JSON lines to a file (or stdout), waiting when the stream's buffer is full. */
 export interface JsonLinesWriter {
   write(value: unknown): Promise<void>;
@@ -102,7 +112,7 @@ export function openJsonLinesWriter(path: string): JsonLinesWriter {
     async write(value) {
       if (failure !== undefined) throw failure;
       written += 1;
-      if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain');
+      if (!stream.write(`${toJsonLine(value)}\n`)) await once(stream, 'drain');
     },
     async close() {
       if (failure !== undefined) throw failure;
