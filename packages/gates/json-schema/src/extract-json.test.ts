@@ -53,6 +53,14 @@ describe('extractJson: where the JSON is', () => {
     expect(value('Note: { starts a set. {"real": 1}')).toEqual({ real: 1 });
   });
 
+  it('fails a truncated answer instead of passing a complete value nested inside it', () => {
+    const cut = extractJson('{"a": 1, "items": [{"d": "x", "q": 2}], "t": 3');
+    expect(cut).toMatchObject({ ok: false, reason: 'invalid-json' });
+    if (!cut.ok) expect(cut.message).toMatch(/never closed/);
+    expect(extractJson('[{"d": "x"}, {"d": "y"')).toMatchObject({ ok: false, reason: 'invalid-json' });
+    expect(extractJson('Sure:\n```json\n{"items": [{"q": 1}]\n')).toMatchObject({ ok: false, reason: 'invalid-json' });
+  });
+
   it('skips a leading BOM', () => {
     expect(value('\uFEFF{"a": 1}')).toEqual({ a: 1 });
     expect(value('\uFEFF7')).toBe(7);

@@ -197,10 +197,23 @@ function findValue(text: string, from: number, limit: number, maxDepth: number):
         ? `the JSON starting at position ${start} ends inside an unterminated string`
         : `the JSON starting at position ${start} is never closed`,
     };
+    // An unclosed value that opens the way JSON does (`{"key"`, `[1`, `[{`) is a truncated answer: a
+    // complete value nested inside it is a fragment, and passing it would hide the truncation. Only an
+    // opener that cannot start JSON (a stray brace in prose) is passed over for a later one.
+    if (opensLikeJson(text, start, limit)) return failure;
     retries += 1;
     if (retries > MAX_UNCLOSED_RETRIES) return failure;
     position = start + 1;
   }
+}
+
+function opensLikeJson(text: string, start: number, limit: number): boolean {
+  let i = start + 1;
+  while (i < limit && /\s/.test(text.charAt(i))) i += 1;
+  if (i >= limit) return true;
+  const next = text.charAt(i);
+  if (text.charCodeAt(start) === OPEN_BRACE) return next === '"' || next === '}';
+  return /["\d\-{[\]]/.test(next) || /^(true|false|null)\b/.test(text.slice(i, i + 6));
 }
 
 /** A bare scalar answer (`42`, `"yes"`, `true`) when the whole region is one. */
