@@ -33,7 +33,7 @@ export const invoiceSchema = {
   },
 } as const;
 
-/** The schema gate: its `value` is typed from the schema above (via json-schema-to-ts). */
+/** The schema gate: its `value` is typed from the literal schema above, by the gate itself. */
 export const schemaGate = jsonSchemaGate({ schema: invoiceSchema, responseFormat: { name: 'invoice' } });
 
 /** The invoice as the schema gate passes it on. */
