@@ -233,7 +233,7 @@ export async function reproZellinger(): Promise<BenchResult> {
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...summary,
       '',
-      ...frontiers,
+      frontiers.join('\n\n'),
     ].join('\n');
     const numbers: Record<string, number | string | boolean> = {};
     for (const f of figures) {
