@@ -22,6 +22,7 @@ export default defineConfig({
       'packages/providers/anthropic',
       'packages/providers/replay',
       'packages/cli',
+      'packages/eval',
       'examples/quickstart',
       'examples/structured-extraction',
       'examples/code-generation',

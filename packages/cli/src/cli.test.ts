@@ -365,3 +365,50 @@ describe('llm-cascade serve-replay', { timeout: 90_000 }, () => {
     expect(noData.stderr).toMatch(/usage error: missing --data/);
   });
 });
+
+describe('llm-cascade eval and import', { timeout: 90_000 }, () => {
+  const evalExamples = fileURLToPath(new URL('../../eval/examples/', import.meta.url));
+  const evalFixtures = fileURLToPath(new URL('../../eval/src/testing/fixtures/', import.meta.url));
+
+  it('replays a recording through a config with a sweep and picks the cheapest setting meeting the target', async () => {
+    const result = await cli([
+      'eval',
+      '--data',
+      join(evalExamples, 'demo-recording.jsonl'),
+      '--config',
+      join(evalExamples, 'demo.config.ts'),
+      '--sweep',
+      'accept.mini=-0.5:0:0.25',
+      '--target-accuracy',
+      '0.85',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/large alone \(strongest\) \| 100\.0%/);
+    expect(result.stdout).toMatch(/Selected \(cheapest setting with accuracy >= 0\.85\)/);
+  });
+
+  it('imports public recorded data into the recorded format, and help names both commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llm-cascade-import-'));
+    try {
+      const output = join(dir, 'zellinger.jsonl');
+      const imported = await cli([
+        'import',
+        'zellinger',
+        join(evalFixtures, 'zellinger'),
+        '--benchmark',
+        'mmlu',
+        '--output',
+        output,
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      expect(JSON.parse(lines[0] as string)).toHaveProperty('tiers');
+      const help = await cli(['help', 'import']);
+      expect(help.stdout).toMatch(/Usage: llm-cascade import/);
+      expect((await cli(['--help'])).stdout).toMatch(/eval .*\n.*import/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

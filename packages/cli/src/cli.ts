@@ -26,8 +26,18 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       const { serveReplayCommand } = await import('./serve-replay-command.ts');
       return serveReplayCommand(rest, io);
     }
+    case 'eval': {
+      const { evalCommand } = await import('@llm-cascade/eval');
+      return evalCommand(rest, io);
+    }
+    case 'import': {
+      const { importCommand } = await import('@llm-cascade/eval');
+      return importCommand(rest, io);
+    }
     case 'help':
-      if (rest[0] === 'run' || rest[0] === 'serve-replay') return runCli([rest[0], '--help'], io);
+      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import'].includes(rest[0])) {
+        return runCli([rest[0], '--help'], io);
+      }
       io.stdout.write(`${MAIN_HELP}\n`);
       return EXIT_CODES.ok;
     case '-h':

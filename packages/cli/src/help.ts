@@ -5,6 +5,8 @@ export const MAIN_HELP = `Usage: llm-cascade <command> [options]
 Commands:
   run            Run a JSONL file of requests through a cascade, resumably
   serve-replay   Serve recorded generations as a local OpenAI-compatible server
+  eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
+  import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)

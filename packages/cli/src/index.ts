@@ -23,8 +23,6 @@ export type {
   ProgressStream,
 } from './progress.ts';
 export { createProgress } from './progress.ts';
-export type { LineSource, NumberedLine } from './read-lines.ts';
-export { countLines, readLines } from './read-lines.ts';
 export type { RunBatchOptions } from './run-batch.ts';
 export { DEFAULT_CONCURRENCY, runBatch } from './run-batch.ts';
 export { batchExitCode } from './run-command.ts';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
-import { readLines } from './read-lines.ts';
+import { readLines } from '@llm-cascade/provider-replay';
 
 /** What an existing output file already holds, for resuming a batch. */
 export interface OutputState {

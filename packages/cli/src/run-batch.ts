@@ -2,10 +2,10 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Cascade, CascadeError, type CascadeRequest, ConfigError, type RunOptions } from '@llm-cascade/core';
+import { countLines, type LineSource, readLines } from '@llm-cascade/provider-replay';
 import { failureRecord, type OutputRecord, successRecord, toJsonLine } from './output-record.ts';
 import { readOutputState } from './output-state.ts';
 import { createProgress, type ProgressOptions, type ProgressReporter } from './progress.ts';
-import { countLines, type LineSource, readLines } from './read-lines.ts';
 import { type BatchSummary, createSummaryBuilder } from './summary.ts';
 
 /** Requests in flight at once when the caller gives no `concurrency`. */

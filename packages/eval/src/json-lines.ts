@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { readLines } from '@llm-cascade/provider-replay';
 
 /** One parsed line of a JSONL file and its 1-based line number. */
 export interface JsonLine<TValue> {
@@ -21,31 +22,6 @@ export class JsonLineError extends Error {
 }
 
 /**
- * The lines of a UTF-8 file, split on `\n` only (a trailing `\r` dropped). Node's readline also breaks
- * lines at U+2028 and U+2029, which JSON allows raw inside strings and real datasets contain.
- */
-async function* fileLines(path: string): AsyncGenerator<string, void, undefined> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  let rest = '';
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      rest += chunk;
-      let start = 0;
-      let end = rest.indexOf('\n', start);
-      while (end >= 0) {
-        yield rest.slice(start, end > start && rest.charCodeAt(end - 1) === 13 ? end - 1 : end);
-        start = end + 1;
-        end = rest.indexOf('\n', start);
-      }
-      rest = rest.slice(start);
-    }
-    if (rest.length > 0) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-  } finally {
-    stream.destroy();
-  }
-}
-
-/**
  * Streams a JSONL file one parsed line at a time, in bounded memory: a source file may be far larger than
  * what the importer keeps. Blank lines are skipped; a line that is not JSON throws `JsonLineError`.
  * `parse` replaces `JSON.parse` (to read number source texts, say).
@@ -54,9 +30,7 @@ export async function* readJsonLines<TValue = unknown>(
   path: string,
   parse: (text: string) => unknown = JSON.parse,
 ): AsyncGenerator<JsonLine<TValue>, void, undefined> {
-  let line = 0;
-  for await (const raw of fileLines(path)) {
-    line += 1;
+  for await (const { lineNumber: line, text: raw } of readLines(path)) {
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim().length === 0) continue;
     let value: unknown;

@@ -1,5 +1,7 @@
 export type { RecordingLocation } from './parse-recording.ts';
 export { parseRecording, stringifyRecording, validateRecording } from './parse-recording.ts';
+export type { LineSource, NumberedLine } from './read-lines.ts';
+export { countLines, readLines } from './read-lines.ts';
 export type { NumberedRecording } from './read-recordings.ts';
 export { loadRecordings, readRecordings } from './read-recordings.ts';
 export type { RecordedCandidate, RecordedRequest, RecordedTier, RecordedUsage } from './recording.ts';

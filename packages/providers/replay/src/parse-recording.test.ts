@@ -147,6 +147,22 @@ describe('readRecordings and loadRecordings', () => {
     expect(loadRecordings(path).map(({ record, line }) => [record.id, line])).toEqual(seen);
   });
 
+  it('keep a raw U+2028 or U+2029 inside a string as part of its line', async () => {
+    const path = join(dir, 'separators.jsonl');
+    const answer = 'line one\u2028line two\u2029end';
+    const record = {
+      ...valid,
+      tiers: { 'gpt-4o-mini': { candidates: [{ text: answer }], usage: { inputTokens: 1, outputTokens: 1 } } },
+    };
+    // JSON.stringify leaves both characters raw, as real datasets have them.
+    writeFileSync(path, `${JSON.stringify(record)}\n${JSON.stringify({ ...record, id: 'q2' })}\n`);
+    const streamed: string[] = [];
+    for await (const { record: read } of readRecordings(path))
+      streamed.push(read.tiers['gpt-4o-mini']?.candidates[0]?.text ?? '');
+    expect(streamed).toEqual([answer, answer]);
+    expect(loadRecordings(path).map(({ line }) => line)).toEqual([1, 2]);
+  });
+
   it('report the line number of a malformed line', async () => {
     const path = join(dir, 'bad.jsonl');
     const broken = JSON.stringify({

@@ -1,6 +1,6 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { parseRecording } from './parse-recording.ts';
+import { readLines } from './read-lines.ts';
 import type { RecordedRequest } from './recording.ts';
 
 /** A record and the 1-based line it was read from. */
@@ -20,20 +20,11 @@ function isBlank(line: string): boolean {
  * closed.
  */
 export async function* readRecordings(path: string): AsyncGenerator<NumberedRecording, void, undefined> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line += 1;
-      // A byte-order mark at the start of the file is not part of the JSON.
-      const content = line === 1 ? text.replace(/^\uFEFF/, '') : text;
-      if (isBlank(content)) continue;
-      yield { record: parseRecording(content, { source: path, line }), line };
-    }
-  } finally {
-    lines.close();
-    stream.destroy();
+  for await (const { lineNumber: line, text } of readLines(path)) {
+    // A byte-order mark at the start of the file is not part of the JSON.
+    const content = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (isBlank(content)) continue;
+    yield { record: parseRecording(content, { source: path, line }), line };
   }
 }
 
@@ -44,6 +35,7 @@ export async function* readRecordings(path: string): AsyncGenerator<NumberedReco
 export function loadRecordings(path: string): NumberedRecording[] {
   const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   const records: NumberedRecording[] = [];
+  // Only \n ends a line: JSON allows U+2028 and U+2029 raw inside strings.
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i += 1) {
     const content = lines[i] as string;

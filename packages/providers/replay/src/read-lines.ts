@@ -19,8 +19,9 @@ function openSource(source: LineSource): NodeJS.ReadableStream {
 /**
  * Yields the lines of a file or stream one at a time. Only one chunk (64 KB) and the line being assembled
  * are held in memory, and the stream is read no faster than the caller consumes lines, so a batch of any
- * size streams through with bounded memory. `\r\n` and `\n` both end a line; a UTF-8 character split across
- * chunks is decoded whole.
+ * size streams through with bounded memory. `\r\n` and `\n` both end a line, and nothing else does (unlike
+ * node:readline, which also breaks at U+2028 and U+2029, characters JSON strings may hold raw); a UTF-8
+ * character split across chunks is decoded whole.
  */
 export async function* readLines(source: LineSource): AsyncGenerator<NumberedLine> {
   const stream = openSource(source);
