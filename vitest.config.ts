@@ -28,6 +28,7 @@ export default defineConfig({
       'examples/code-generation',
       'examples/math-self-consistency',
       'examples/classification-logprob',
+      'examples/support',
     ],
     passWithNoTests: false,
   },

@@ -1,10 +1,8 @@
 // The ticket classifier: a cheap model's label is accepted only when the model was confident in its tokens;
 // an unsure label escalates to Claude, whose API has no logprobs (the gate is reported skipped there).
-import { type Cascade, createCascade, type Gate, type GateResult, type Price } from '@llm-cascade/core';
+import { type Cascade, createCascade, type Gate, type GateResult } from '@llm-cascade/core';
+import { type Models, publishedPrice } from '@llm-cascade/example-support';
 import { logprobGate } from '@llm-cascade/gate-logprob';
-import { anthropicPrices } from '@llm-cascade/provider-anthropic';
-import { openaiPrices } from '@llm-cascade/provider-openai';
-import type { Models } from './models.ts';
 
 /** The model behind each tier, live. Offline, the replay server answers under the same names. */
 export const MODELS = { small: 'gpt-4.1-nano', claude: 'claude-haiku-4-5' } as const;
@@ -16,12 +14,6 @@ export const SYSTEM_PROMPT = `Classify the customer support ticket. Reply with e
 
 /** Answers with the least likely token below this probability escalate. */
 export const MIN_TOKEN_PROBABILITY = 0.75;
-
-function published(table: { readonly models: { readonly [model: string]: Price } }, model: string): Price {
-  const price = table.models[model];
-  if (price === undefined) throw new Error(`no published price for ${model}`);
-  return price;
-}
 
 /** The cheap check first: the answer must be one of the labels. A stray answer gets one repair. */
 export const labelGate: Gate<Label> = {
@@ -48,13 +40,8 @@ export function buildTicketCascade(models: Pick<Models, 'openai' | 'anthropic'>)
   return createCascade<Label>({
     name: 'ticket-classification',
     tiers: [
-      { name: 'small', provider: models.openai, model: MODELS.small, price: published(openaiPrices, MODELS.small) },
-      {
-        name: 'claude',
-        provider: models.anthropic,
-        model: MODELS.claude,
-        price: published(anthropicPrices, MODELS.claude),
-      },
+      { name: 'small', provider: models.openai, model: MODELS.small, price: publishedPrice(MODELS.small) },
+      { name: 'claude', provider: models.anthropic, model: MODELS.claude, price: publishedPrice(MODELS.claude) },
     ],
     gates: [labelGate, logprobGate({ measure: 'min-logprob', threshold: Math.log(MIN_TOKEN_PROBABILITY) })],
   });

@@ -1,28 +1,16 @@
 // Smoke test: the example as a child process with no API key, against the embedded replay server; and the
 // recording is what its writer makes of the hand-written script.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runExample } from '@llm-cascade/example-support';
 import { describe, expect, it } from 'vitest';
 import { RECORDING_PATH, REQUESTS_PATH, writeRecording } from './recorded/write-recording.ts';
 
-const run = promisify(execFile);
 const here = fileURLToPath(new URL('./', import.meta.url));
-
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.OPENAI_API_KEY;
-  delete env.ANTHROPIC_API_KEY;
-  return env;
-}
 
 describe('examples/classification-logprob', () => {
   it('accepts confident labels and escalates unsure ones; the gate is skipped where there are no logprobs', async () => {
-    const { stdout } = await run(process.execPath, ['--conditions=source', 'main.ts'], {
-      cwd: here,
-      env: offlineEnv(),
-    });
+    const { stdout } = await runExample({ cwd: here });
     expect(stdout).toContain('OpenAI tiers: replay server at http://127.0.0.1:');
     expect(stdout.split('\n').filter((line) => line.startsWith('t-'))).toEqual([
       't-101  small ✓ billing p=0.98, next bug 0.01',

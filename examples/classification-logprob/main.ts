@@ -7,15 +7,22 @@
 // With OPENAI_API_KEY / ANTHROPIC_API_KEY set it calls the real APIs. Without them it starts the replay
 // server in this process and the real `openai` client talks to it: no key, no network. The replayed answers
 // and logprobs were WRITTEN BY HAND for this example (recorded/script.ts), not produced by a model.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSummaryBuilder, failureRecord, formatSummary, type OutputRecord, successRecord } from '@llm-cascade/cli';
-import { CascadeError, type CascadeRequest } from '@llm-cascade/core';
+import {
+  type AttemptRecord,
+  announceModels,
+  attemptName,
+  connectModels,
+  failureReason,
+  formatPath,
+  readJsonLines,
+  readRequests,
+  runRequests,
+} from '@llm-cascade/example-support';
 import { buildTicketCascade, MIN_TOKEN_PROBABILITY, MODELS } from './cascade.ts';
-import { connectModels } from './models.ts';
 
 const file = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-type AttemptRecord = OutputRecord['attempts'][number];
+const RECORDING = file('./recorded/tickets.jsonl');
 
 const probability = (logprob: number): string => {
   const p = Math.exp(logprob);
@@ -34,7 +41,7 @@ function confidence(attempt: AttemptRecord): string {
 }
 
 function step(attempt: AttemptRecord): string {
-  const who = attempt.kind === 'repair' ? 'repair' : attempt.tier;
+  const who = attemptName(attempt);
   const text = attempt.candidates[attempt.selectedCandidate]?.text.trim() ?? '';
   const skipped = attempt.gates.find((gate) => gate.status === 'skipped');
   if (attempt.outcome === 'accepted') {
@@ -42,66 +49,41 @@ function step(attempt: AttemptRecord): string {
       ? `${who} ✓ ${text} ${confidence(attempt)}`
       : `${who} ✓ ${text} (${skipped.name} gate skipped: no logprobs)`;
   }
-  const gate = attempt.gates.find((record) => record.name === attempt.failedGate);
-  const reason = gate?.reason ?? attempt.error?.kind ?? attempt.outcome;
+  const reason = failureReason(attempt);
   return reason === 'low-confidence'
     ? `${who} ✗ ${reason} (${text} ${confidence(attempt)})`
     : `${who} ✗ ${reason} "${text}"`;
 }
 
-const references = new Map<string, string>();
-for (const line of readFileSync(file('./recorded/tickets.jsonl'), 'utf8').split('\n')) {
-  if (line.trim() === '') continue;
-  const record = JSON.parse(line) as { id: string; reference: string };
-  references.set(record.id, record.reference);
-}
+const references = new Map(
+  readJsonLines<{ id: string; reference: string }>(RECORDING).map((line) => [line.id, line.reference]),
+);
 
-const requests = readFileSync(file('./requests.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as CascadeRequest & { id: string });
-const models = await connectModels(file('./recorded/tickets.jsonl'));
+const requests = readRequests(file('./requests.jsonl'));
+// Three alternatives per token: the example prints the runner-up label of an unsure answer.
+const models = await connectModels({ recording: RECORDING, topLogprobs: 3 });
 const cascade = buildTicketCascade(models);
 
 console.log(`${requests.length} support tickets, tiers small (${MODELS.small}) → claude (${MODELS.claude});`);
 console.log(`gates label, logprob (least likely token at least ${MIN_TOKEN_PROBABILITY})`);
-for (const line of models.description) console.log(`  ${line}`);
-if (models.offline)
-  console.log('  the replayed answers were written by hand for this example, not produced by a model');
+announceModels({
+  models,
+  offlineNote: 'the replayed answers were written by hand for this example, not produced by a model',
+});
 console.log('');
 
-const summary = createSummaryBuilder();
-const started = performance.now();
-let records: OutputRecord[];
-try {
-  records = await Promise.all(
-    requests.map(async (request): Promise<OutputRecord> => {
-      const start = performance.now();
-      try {
-        return successRecord(request.id, await cascade.run(request));
-      } catch (error) {
-        if (!CascadeError.isInstance(error)) throw error;
-        return failureRecord(request.id, error, performance.now() - start);
-      }
-    }),
-  );
-} finally {
-  await cascade.close();
-  await models.close();
-}
-const durationMs = performance.now() - started;
+const { records, summary } = await runRequests({ cascade, requests, models });
 
 let correct = 0;
 for (const record of records) {
-  const path = record.attempts.map(step).join(' → ');
+  const path = formatPath({ record, step });
   const reference = references.get(record.id);
   const right = record.ok && record.value === reference;
   if (right) correct += 1;
   const verdict = record.ok ? (right ? '' : `  ≠ reference ${reference}`) : `  → no tier passed: ${record.error.code}`;
   console.log(`${record.id}  ${path}${verdict}`);
-  summary.add(record);
 }
 
 console.log('');
-console.log(formatSummary(summary.finish({ durationMs })));
+console.log(summary);
 console.log(`  labels matching the reference: ${correct} of ${records.length}`);

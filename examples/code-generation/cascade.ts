@@ -1,10 +1,8 @@
 // The code-generation cascade: a TypeScript function must type-check before it is accepted. A failed check
 // goes back to the same model with the compiler's diagnostics (a repair); a second failure escalates.
-import { type Cascade, type CascadeOptions, createCascade, type Price } from '@llm-cascade/core';
+import { type Cascade, type CascadeOptions, createCascade } from '@llm-cascade/core';
+import { type Models, publishedPrice } from '@llm-cascade/example-support';
 import { codeCompilesGate } from '@llm-cascade/gate-code-compiles';
-import { anthropicPrices } from '@llm-cascade/provider-anthropic';
-import { openaiPrices } from '@llm-cascade/provider-openai';
-import type { Models } from './models.ts';
 
 /** The model behind each tier, live. Offline, the replay server answers under the same names. */
 export const MODELS = { small: 'gpt-4.1-mini', claude: 'claude-sonnet-4-5' } as const;
@@ -13,12 +11,6 @@ export const SYSTEM_PROMPT =
   'You write TypeScript for a strict-mode project that targets the browser (ES2023 library plus the DOM; no ' +
   'Node types). Reply with one ```ts code block holding the exported function and any helpers it needs, and ' +
   'nothing else.';
-
-function published(table: { readonly models: { readonly [model: string]: Price } }, model: string): Price {
-  const price = table.models[model];
-  if (price === undefined) throw new Error(`no published price for ${model}`);
-  return price;
-}
 
 /**
  * The prompt a repair appends after the rejected answer; the gate's feedback lists the diagnostics with
@@ -40,13 +32,8 @@ export function buildCodeCascade(
   return createCascade<string>({
     name: 'code-generation',
     tiers: [
-      { name: 'small', provider: models.openai, model: MODELS.small, price: published(openaiPrices, MODELS.small) },
-      {
-        name: 'claude',
-        provider: models.anthropic,
-        model: MODELS.claude,
-        price: published(anthropicPrices, MODELS.claude),
-      },
+      { name: 'small', provider: models.openai, model: MODELS.small, price: publishedPrice(MODELS.small) },
+      { name: 'claude', provider: models.anthropic, model: MODELS.claude, price: publishedPrice(MODELS.claude) },
     ],
     gates: [compiles],
     repairPrompt,

@@ -1,20 +1,13 @@
 // The math cascade: each tier answers k times; the answer is trusted only when enough samples agree.
-import { type Cascade, createCascade, type Price } from '@llm-cascade/core';
+import { type Cascade, createCascade } from '@llm-cascade/core';
+import { type OpenaiModels, publishedPrice } from '@llm-cascade/example-support';
 import { answerAfterMarker, lastNumber, selfConsistencyGate } from '@llm-cascade/gate-self-consistency';
-import { openaiPrices } from '@llm-cascade/provider-openai';
-import type { Models } from './models.ts';
 
 /** The model behind each tier, live. Offline, the replay server answers under the same names. */
 export const MODELS = { small: 'gpt-4.1-nano', large: 'gpt-4.1' } as const;
 
 export const SYSTEM_PROMPT =
   'Solve the math problem. Reason briefly, then end with one line "The answer is N." where N is a number only.';
-
-function published(model: string): Price {
-  const price = openaiPrices.models[model];
-  if (price === undefined) throw new Error(`no published price for ${model}`);
-  return price;
-}
 
 /** Reads the number after the last "The answer is" (or "Answer:"); a sample without one does not vote. */
 const answer = answerAfterMarker({ read: lastNumber() });
@@ -24,7 +17,7 @@ const answer = answerAfterMarker({ read: lastNumber() });
  * sampled 3 times and needs 2. On OpenAI the k samples come from one call with `n = k`, so the input is
  * billed once. A failed vote escalates (it has no feedback: asking again rarely makes samples agree).
  */
-export function buildMathCascade(models: Pick<Models, 'openai'>): Cascade<number> {
+export function buildMathCascade(models: Pick<OpenaiModels, 'openai'>): Cascade<number> {
   return createCascade<number>({
     name: 'math-self-consistency',
     tiers: [
@@ -32,14 +25,14 @@ export function buildMathCascade(models: Pick<Models, 'openai'>): Cascade<number
         name: 'small',
         provider: models.openai,
         model: MODELS.small,
-        price: published(MODELS.small),
+        price: publishedPrice(MODELS.small),
         gates: [selfConsistencyGate({ samples: 5, threshold: 0.6, extract: answer })],
       },
       {
         name: 'large',
         provider: models.openai,
         model: MODELS.large,
-        price: published(MODELS.large),
+        price: publishedPrice(MODELS.large),
         gates: [selfConsistencyGate({ samples: 3, threshold: 0.6, extract: answer })],
       },
     ],

@@ -7,17 +7,22 @@
 // With OPENAI_API_KEY set it calls the real API. Without it, it starts the replay server in this process
 // and the real `openai` client talks to it: no key, no network. The replayed samples were WRITTEN BY HAND
 // for this example (recorded/script.ts), not produced by a model.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSummaryBuilder, failureRecord, formatSummary, type OutputRecord, successRecord } from '@llm-cascade/cli';
-import { CascadeError, type CascadeRequest } from '@llm-cascade/core';
+import {
+  type AttemptRecord,
+  announceModels,
+  connectOpenaiModels,
+  formatPath,
+  readJsonLines,
+  readRequests,
+  runRequests,
+} from '@llm-cascade/example-support';
 import { buildMathCascade, MODELS } from './cascade.ts';
-import { connectModels } from './models.ts';
 
 const file = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** One step: the tier, ✓ or ✗ with the vote (votes of the largest cluster / samples) and the answer it had. */
-function step(attempt: OutputRecord['attempts'][number]): string {
+function step(attempt: AttemptRecord): string {
   const vote = attempt.gates.find((gate) => gate.name === 'self-consistency');
   if (vote === undefined) return `${attempt.tier} ✗ ${attempt.error?.kind ?? attempt.outcome}`;
   const detail = vote.details ?? {};
@@ -25,53 +30,31 @@ function step(attempt: OutputRecord['attempts'][number]): string {
   return attempt.outcome === 'accepted' ? `${attempt.tier} ✓ ${tally}` : `${attempt.tier} ✗ ${vote.reason} (${tally})`;
 }
 
-// Reference answers: they ride along in the recording, to show what agreement does not guarantee.
-const references = new Map<string, number>();
-for (const line of readFileSync(file('./recorded/problems.jsonl'), 'utf8').split('\n')) {
-  if (line.trim() === '') continue;
-  const record = JSON.parse(line) as { id: string; reference: number };
-  references.set(record.id, record.reference);
-}
+const RECORDING = file('./recorded/problems.jsonl');
 
-const requests = readFileSync(file('./requests.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as CascadeRequest & { id: string });
-const models = await connectModels(file('./recorded/problems.jsonl'));
+// Reference answers: they ride along in the recording, to show what agreement does not guarantee.
+const references = new Map(
+  readJsonLines<{ id: string; reference: number }>(RECORDING).map((line) => [line.id, line.reference]),
+);
+
+const requests = readRequests(file('./requests.jsonl'));
+const models = await connectOpenaiModels({ recording: RECORDING });
 const cascade = buildMathCascade(models);
 
 console.log(`${requests.length} word problems, tiers small (${MODELS.small}, 5 samples, 3 must agree) →`);
 console.log(`large (${MODELS.large}, 3 samples, 2 must agree); gate self-consistency on "The answer is N"`);
-console.log(`  models: ${models.description}`);
-if (models.offline)
-  console.log('  the replayed samples were written by hand for this example, not produced by a model');
+announceModels({
+  models,
+  offlineNote: 'the replayed samples were written by hand for this example, not produced by a model',
+});
 console.log('');
 
-const summary = createSummaryBuilder();
-const started = performance.now();
-let records: OutputRecord[];
-try {
-  records = await Promise.all(
-    requests.map(async (request): Promise<OutputRecord> => {
-      const start = performance.now();
-      try {
-        return successRecord(request.id, await cascade.run(request));
-      } catch (error) {
-        if (!CascadeError.isInstance(error)) throw error;
-        return failureRecord(request.id, error, performance.now() - start);
-      }
-    }),
-  );
-} finally {
-  await cascade.close();
-  await models.close();
-}
-const durationMs = performance.now() - started;
+const { records, summary } = await runRequests({ cascade, requests, models });
 
 let correct = 0;
 let accepted = 0;
 for (const record of records) {
-  const path = record.attempts.map(step).join(' → ');
+  const path = formatPath({ record, step });
   let verdict = `→ no tier passed: ${record.ok ? '' : record.error.code}`;
   if (record.ok) {
     accepted += 1;
@@ -81,11 +64,10 @@ for (const record of records) {
     verdict = right ? '= reference' : `≠ reference ${reference}`;
   }
   console.log(`${record.id.padEnd(13)} ${path}  ${verdict}`);
-  summary.add(record);
 }
 
 console.log('');
-console.log(formatSummary(summary.finish({ durationMs })));
+console.log(summary);
 console.log(
   `  accepted answers matching the reference: ${correct} of ${accepted} (agreement measures consistency, not correctness)`,
 );

@@ -1,15 +1,10 @@
 // Smoke test: the quickstart runs as a child process and prints the escalation it scripts.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runExample } from '@llm-cascade/example-support';
 import { expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
 it('escalates past the two tiers that fail the gate', async () => {
-  const { stdout } = await run(process.execPath, ['--conditions=source', 'main.ts'], {
-    cwd: fileURLToPath(new URL('./', import.meta.url)),
-  });
+  const { stdout } = await runExample({ cwd: fileURLToPath(new URL('./', import.meta.url)) });
   expect(stdout.trim().split('\n')).toEqual([
     'small   gate-failed (has-country)    $0.00000690',
     'medium  gate-failed (has-country)    $0.00001680',

@@ -8,12 +8,14 @@
 // starts the replay server on the hand-written recording; closing the cascade stops the server.
 import { fileURLToPath } from 'node:url';
 import type { Cascade } from '@llm-cascade/core';
+import { connectModels } from '@llm-cascade/example-support';
 import { buildInvoiceCascade } from './cascade.ts';
 import type { Invoice } from './invoice.ts';
-import { connectModels } from './models.ts';
 
 export default async function invoiceCascade(): Promise<Cascade<Invoice>> {
-  const models = await connectModels(fileURLToPath(new URL('./recorded/invoices.jsonl', import.meta.url)));
+  const models = await connectModels({
+    recording: fileURLToPath(new URL('./recorded/invoices.jsonl', import.meta.url)),
+  });
   const cascade = buildInvoiceCascade(models);
   return {
     name: cascade.name,

@@ -1,15 +1,7 @@
 // The invoice cascade: three tiers, cheapest first, and two gates every answer must pass.
-import { type Cascade, type CascadeOptions, createCascade, type Price } from '@llm-cascade/core';
-import { anthropicPrices } from '@llm-cascade/provider-anthropic';
-import { openaiPrices } from '@llm-cascade/provider-openai';
+import { type Cascade, type CascadeOptions, createCascade } from '@llm-cascade/core';
+import { type Models, publishedPrice } from '@llm-cascade/example-support';
 import { type Invoice, MODELS, schemaGate, totalsGate } from './invoice.ts';
-import type { Models } from './models.ts';
-
-function published(table: { readonly models: { readonly [model: string]: Price } }, model: string): Price {
-  const price = table.models[model];
-  if (price === undefined) throw new Error(`no published price for ${model}`);
-  return price;
-}
 
 /**
  * The prompt a repair appends after the model's rejected answer. Set here rather than left to core's
@@ -31,14 +23,14 @@ export function buildInvoiceCascade(
     name: 'invoice-extraction',
     tiers: [
       // One repair: a schema or arithmetic slip is usually fixed once the model is shown the error.
-      { name: 'small', provider: models.openai, model: MODELS.small, price: published(openaiPrices, MODELS.small) },
-      { name: 'medium', provider: models.openai, model: MODELS.medium, price: published(openaiPrices, MODELS.medium) },
+      { name: 'small', provider: models.openai, model: MODELS.small, price: publishedPrice(MODELS.small) },
+      { name: 'medium', provider: models.openai, model: MODELS.medium, price: publishedPrice(MODELS.medium) },
       // The top tier gets no repair: a document it cannot extract goes to a person instead.
       {
         name: 'claude',
         provider: models.anthropic,
         model: MODELS.claude,
-        price: published(anthropicPrices, MODELS.claude),
+        price: publishedPrice(MODELS.claude),
         repairs: 0,
       },
     ],

@@ -1,33 +1,16 @@
 // Smoke tests: the demo (this example's main.ts, which the root `pnpm demo` runs) and the CLI config, each a
 // child process with no API key, against the embedded replay server; plus the recording is what its writer
 // produces from the hand-written script.
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { offlineEnv, runExample } from '@llm-cascade/example-support';
 import { describe, expect, it } from 'vitest';
 import { RECORDING_PATH, REQUESTS_PATH, writeRecording } from './recorded/write-recording.ts';
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
-
-/** The environment with no API key and no collector, so the example takes its offline path. */
-function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of [
-    'OPENAI_API_KEY',
-    'ANTHROPIC_API_KEY',
-    'OTEL_EXPORTER_OTLP_ENDPOINT',
-    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-    'OTEL_SDK_DISABLED',
-  ]) {
-    if (!(name in extra)) delete env[name];
-  }
-  return env;
-}
 
 const EXPECTED_PATHS = [
   'inv-001  small ✓',
@@ -64,9 +47,10 @@ describe('the demo (pnpm demo)', () => {
   });
 
   it('takes every invoice up the recorded path, prints the summary and writes a trace file', async () => {
-    const { stdout } = await run(process.execPath, ['--conditions=source', 'examples/structured-extraction/main.ts'], {
+    // Run from the root, as `pnpm demo` runs it, so the printed paths are the ones a reader sees.
+    const { stdout } = await runExample({
       cwd: root,
-      env: offlineEnv(),
+      args: ['--conditions=source', 'examples/structured-extraction/main.ts'],
     });
     expect(stdout).toContain('OpenAI tiers: replay server at http://127.0.0.1:');
     expect(stdout).toContain('written by hand for this demo, not produced by a model');
@@ -120,10 +104,7 @@ describe('the demo (pnpm demo)', () => {
     await new Promise<void>((listening) => receiver.listen(0, '127.0.0.1', listening));
     const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     try {
-      const { stdout } = await run(process.execPath, ['--conditions=source', 'main.ts'], {
-        cwd: here,
-        env: offlineEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
-      });
+      const { stdout } = await runExample({ cwd: here, env: offlineEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }) });
       expect(stdout).toContain(`traces: sent over OTLP to ${endpoint}/v1/traces`);
       // Protobuf carries span names as plain UTF-8 bytes.
       const received = Buffer.concat(bodies).toString('latin1');
@@ -143,10 +124,7 @@ describe('the CLI config', () => {
     rmSync(output, { force: true });
     const bin = fileURLToPath(new URL('./node_modules/@llm-cascade/cli/bin/llm-cascade.js', import.meta.url));
     const args = ['run', '--config', 'cascade.config.ts', '--input', 'requests.jsonl', '--output', output];
-    const failed = await run(process.execPath, [bin, ...args, '--progress', 'off'], {
-      cwd: here,
-      env: offlineEnv(),
-    }).then(
+    const failed = await runExample({ cwd: here, args: [bin, ...args, '--progress', 'off'] }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );

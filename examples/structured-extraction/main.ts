@@ -9,20 +9,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createSummaryBuilder,
-  failureRecord,
-  formatSummary,
-  type OutputRecord,
-  resolveOtlpUrl,
-  startTracing,
-  successRecord,
-  toJsonLine,
-} from '@llm-cascade/cli';
-import { CascadeError, type CascadeRequest } from '@llm-cascade/core';
+import { type OutputRecord, resolveOtlpUrl, startTracing, toJsonLine } from '@llm-cascade/cli';
+import { announceModels, connectModels, formatPath, readRequests, runRequests } from '@llm-cascade/example-support';
 import { buildInvoiceCascade } from './cascade.ts';
 import { MODELS } from './invoice.ts';
-import { connectModels } from './models.ts';
 
 const file = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const shown = (path: string): string => relative(process.cwd(), path) || path;
@@ -32,16 +22,9 @@ const OUT_DIR = file('./.cascade-out/');
 const TRACE_FILE = file('./.cascade-out/traces.jsonl');
 const RESULTS_FILE = file('./.cascade-out/results.jsonl');
 
-/** One step of a request's path: which tier (or `repair`), and ✓ or ✗ with the failed gate's reason. */
-function step(attempt: OutputRecord['attempts'][number]): string {
-  const who = attempt.kind === 'repair' ? 'repair' : attempt.tier;
-  if (attempt.outcome === 'accepted') return `${who} ✓`;
-  const gate = attempt.gates.find((record) => record.name === attempt.failedGate);
-  return `${who} ✗ ${gate?.reason ?? attempt.error?.kind ?? attempt.outcome}`;
-}
-
+/** A request's line: each step (a tier or `repair`, ✓ or ✗ with the failed gate's reason), then its cost. */
 function pathLine(record: OutputRecord): string {
-  const path = record.attempts.map(step).join(' → ');
+  const path = formatPath({ record });
   const ending = record.ok
     ? `($${record.costUsd.toFixed(6)})`
     : `→ no tier passed: ${record.error.code} ($${record.costUsd.toFixed(6)} spent)`;
@@ -54,47 +37,23 @@ const otlpUrl = resolveOtlpUrl(undefined, process.env);
 if (otlpUrl === undefined) rmSync(TRACE_FILE, { force: true });
 const tracing = startTracing(otlpUrl === undefined ? { traceFile: TRACE_FILE } : {});
 
-const requests = readFileSync(REQUESTS, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as CascadeRequest & { id: string });
-const models = await connectModels(RECORDING);
+const requests = readRequests(REQUESTS);
+const models = await connectModels({ recording: RECORDING });
 const cascade = buildInvoiceCascade(models);
 
 console.log(`llm-cascade demo: ${requests.length} invoices to JSON, tiers small (${MODELS.small}) → medium`);
 console.log(`(${MODELS.medium}) → claude (${MODELS.claude}); gates json-schema, totals-add-up; repairs 1, 1, 0`);
-for (const line of models.description) console.log(`  ${line}`);
-if (models.offline) console.log('  the replayed answers were written by hand for this demo, not produced by a model');
+announceModels({
+  models,
+  offlineNote: 'the replayed answers were written by hand for this demo, not produced by a model',
+});
 console.log('');
 
-const summary = createSummaryBuilder();
-const started = performance.now();
-let records: OutputRecord[];
-try {
-  records = await Promise.all(
-    requests.map(async (request): Promise<OutputRecord> => {
-      const start = performance.now();
-      try {
-        return successRecord(request.id, await cascade.run(request));
-      } catch (error) {
-        // Every tier failed (or the budget ran out): a result like any other, with every attempt kept.
-        if (!CascadeError.isInstance(error)) throw error;
-        return failureRecord(request.id, error, performance.now() - start);
-      }
-    }),
-  );
-} finally {
-  await cascade.close();
-  await models.close();
-}
-const durationMs = performance.now() - started;
-
-for (const record of records) {
-  console.log(pathLine(record));
-  summary.add(record);
-}
+// Every invoice at once; a request no tier passes is a result too, with every attempt kept.
+const { records, summary } = await runRequests({ cascade, requests, models });
+for (const record of records) console.log(pathLine(record));
 console.log('');
-console.log(formatSummary(summary.finish({ durationMs })));
+console.log(summary);
 
 mkdirSync(OUT_DIR, { recursive: true });
 writeFileSync(RESULTS_FILE, records.map(toJsonLine).join(''));
