@@ -28,6 +28,9 @@ export interface CallTierOptions {
   readonly spans: { span(name: string, options: SpanOptions, parent: Context): Span; readonly recording: boolean };
 }
 
+/** What `onCallSettled` is told for a call the caller aborted (a shared marker: never thrown). */
+const ABORTED = new AbortError('the call was aborted');
+
 /** Marks a tier timeout, so it is told apart from the caller's abort. */
 class TierTimeout extends Error {}
 
@@ -177,6 +180,12 @@ async function callOnce(options: CallTierOptions, samples: number): Promise<Gene
       }
       return generation;
     } catch (error) {
+      if (signal?.aborted) {
+        // The caller's abort: the attempt reports it with the run's one AbortError; nothing to classify.
+        options.onCallSettled?.(ABORTED, performance.now() - started);
+        if (options.spans.recording) span.setAttribute(ATTR.errorType, 'aborted');
+        throw signal.reason;
+      }
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       const classified = classifyCallError(reason, tier, signal);
       options.onCallSettled?.(classified, performance.now() - started);

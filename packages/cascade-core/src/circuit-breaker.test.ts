@@ -158,3 +158,34 @@ describe('circuit breaker in a cascade', () => {
     expect(result.attempts.filter((a) => a.tier === 'small')).toHaveLength(2);
   });
 });
+
+describe('an aborted probe', () => {
+  it('gives its half-open slot back, so the next request can probe', async () => {
+    const time = clock();
+    const provider = scriptedProvider({
+      script: {
+        s: [{ error: { status: 500 } }, { text: 'slow', delayMs: 60_000 }, { text: 'ok' }],
+        l: [{ text: 'ok' }],
+      },
+    });
+    const cascade = createCascade({
+      tiers: [
+        { name: 'small', provider, model: 's', price, retries: 0 },
+        { name: 'large', provider, model: 'l', price },
+      ],
+      circuitBreaker: { failureThreshold: 1, cooldownMs: 1_000, now: time.now },
+    });
+    await cascade.run({ prompt: 'opens the circuit' });
+    await new Promise((resolve) => setImmediate(resolve));
+    time.advance(1_000);
+    const controller = new AbortController();
+    const probe = cascade.run({ prompt: 'probe' }, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    await probe.catch(() => {});
+    const next = await cascade.run({ prompt: 'next probe' });
+    expect(next.attempts.map((a) => a.tier)).toEqual(['small']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await cascade.health())[0]?.circuit?.state).toBe('closed');
+  });
+});

@@ -125,6 +125,11 @@ export class CircuitBreaker {
     return { decision: 'probe' };
   }
 
+  /** Gives back a probe slot without recording an outcome (the call was aborted, say). */
+  release(decision: CircuitDecision): void {
+    if (decision === 'probe') this.#probesInFlight = Math.max(0, this.#probesInFlight - 1);
+  }
+
   /** Records a call's outcome: `undefined` for success, the error otherwise. */
   async record(decision: CircuitDecision, error: CascadeError | undefined): Promise<CircuitTransition | undefined> {
     if (decision === 'probe') this.#probesInFlight = Math.max(0, this.#probesInFlight - 1);

@@ -137,8 +137,6 @@ function childController(parent: AbortSignal | undefined): { controller: AbortCo
   return { controller, release: () => parent.removeEventListener('abort', onAbort) };
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
 const HEDGE_LOST = 'cancelled: a tier of the hedge or race answered first';
 
 let runCounter = 0;
@@ -199,7 +197,12 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
    * the tier gives up, the budget stops it, or `signal` (another tier winning a hedge or race) cancels it.
    * Throws only when the caller aborts the run.
    */
-  async function runTier(run: Run, tier: ResolvedTier, firstKind: AttemptKind, signal: AbortSignal): Promise<Visit> {
+  async function runTier(
+    run: Run,
+    tier: ResolvedTier,
+    firstKind: AttemptKind,
+    signal: AbortSignal | undefined,
+  ): Promise<Visit> {
     const skip = policySkip(run, tier);
     if (skip !== undefined) return { status: 'skipped', reason: skip };
     let circuit: { decision: CircuitDecision } = { decision: 'allow' };
@@ -219,7 +222,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     let retry = 0;
     for (;;) {
       run.throwIfAborted();
-      if (signal.aborted) return { status: 'cancelled' };
+      if (signal?.aborted) return { status: 'cancelled' };
       const request = run.providerRequest(tier, messages);
       const estimatedCostUsd = run.estimateCost(tier, request);
       if (!run.affordable(estimatedCostUsd)) return { status: 'budget', estimatedCostUsd, kind };
@@ -495,7 +498,7 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
         }
       } else {
         // Only hedges and races cancel a visit on their own; a plain visit follows the caller's signal.
-        visit = await runTier(run, tier, kind, run.signal ?? NEVER_ABORTED);
+        visit = await runTier(run, tier, kind, run.signal);
         note(tier, visit);
       }
       if (visit.status === 'accepted') return result(run, visit.attempt, 'accepted');
@@ -587,28 +590,44 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     const limit = pLimit(concurrency);
     let done = 0;
     let failed = 0;
-    const { onProgress, onItem, concurrency: _, ...runOptions } = options;
-    return Promise.all(
-      requests.map((request, index) =>
-        limit(async (): Promise<BatchItem<TValue>> => {
-          let item: BatchItem<TValue>;
-          try {
-            item = { ok: true, index, result: await run(request, runOptions) };
-          } catch (error) {
-            failed += 1;
-            item = { ok: false, index, error: CascadeError.from(error) };
-          }
-          done += 1;
-          try {
-            onItem?.(item as BatchItem);
-            onProgress?.({ done, total: requests.length, failed });
-          } catch {
-            // A faulty progress callback must not lose the batch's results.
-          }
-          return item;
-        }),
-      ),
-    );
+    const { onProgress, onItem, concurrency: _, signal, ...runOptions } = options;
+    // One listener on the caller's signal fans out to a signal per run: thousands of runs each adding their
+    // own listener to one shared signal would make every add and remove scan all the others.
+    const running = new Set<AbortController>();
+    const abortAll = () => {
+      for (const controller of running) controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', abortAll, { once: true });
+    try {
+      return await Promise.all(
+        requests.map((request, index) =>
+          limit(async (): Promise<BatchItem<TValue>> => {
+            const controller = new AbortController();
+            if (signal?.aborted) controller.abort(signal.reason);
+            running.add(controller);
+            let item: BatchItem<TValue>;
+            try {
+              item = { ok: true, index, result: await run(request, { ...runOptions, signal: controller.signal }) };
+            } catch (error) {
+              failed += 1;
+              item = { ok: false, index, error: CascadeError.from(error) };
+            } finally {
+              running.delete(controller);
+            }
+            done += 1;
+            try {
+              onItem?.(item as BatchItem);
+              onProgress?.({ done, total: requests.length, failed });
+            } catch {
+              // A faulty progress callback must not lose the batch's results.
+            }
+            return item;
+          }),
+        ),
+      );
+    } finally {
+      signal?.removeEventListener('abort', abortAll);
+    }
   }
 
   async function health(): Promise<TierHealth[]> {

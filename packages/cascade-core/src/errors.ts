@@ -142,9 +142,28 @@ export class BudgetExceededError extends CascadeError {
   }
 }
 
-/** The caller's signal fired. `attempts` holds what was done before. */
+/**
+ * Builds an error without capturing a stack trace. For aborts only: their stack shows nothing but the
+ * engine's own frames, and a caller aborting thousands of runs at once should not pay for a trace each.
+ */
+function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The caller's signal fired. `attempts` holds what was done before; `cause` is the signal's reason. */
 export class AbortError extends CascadeError {
   readonly attempts: readonly Attempt[];
+
+  /** An AbortError with no stack trace (see `withoutStack`). */
+  static cheap(message: string, options: CascadeErrorOptions & { attempts?: readonly Attempt[] } = {}): AbortError {
+    return withoutStack(() => new AbortError(message, options));
+  }
 
   constructor(message: string, options: CascadeErrorOptions & { attempts?: readonly Attempt[] } = {}) {
     super('ABORTED', message, options);

@@ -59,3 +59,29 @@ describe('runMany', () => {
     await expect(cascade.runMany([], { concurrency: 0 })).rejects.toThrow(/concurrency: must be a whole number/);
   });
 });
+
+describe('runMany and the caller signal', () => {
+  it('aborts every run in flight when the batch signal fires, and leaves the signal without listeners', async () => {
+    const provider = scriptedProvider({ script: [{ text: 'x', delayMs: 60_000 }] });
+    const cascade = createCascade({ tiers: [{ name: 't', provider, model: 'm', price, maxConcurrency: 1_000 }] });
+    const controller = new AbortController();
+    let added = 0;
+    const original = controller.signal.addEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+      added += 1;
+      return original(...args);
+    }) as AbortSignal['addEventListener'];
+    const batch = cascade.runMany(
+      Array.from({ length: 500 }, (_, i) => ({ prompt: String(i) })),
+      { concurrency: 500, signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(provider.inFlight).toBe(500);
+    controller.abort();
+    const items = await batch;
+    expect(items.every((item) => !item.ok && item.error.code === 'ABORTED')).toBe(true);
+    expect(provider.inFlight).toBe(0);
+    // One listener for the whole batch, not one per run (each add would scan all the others).
+    expect(added).toBe(1);
+  });
+});

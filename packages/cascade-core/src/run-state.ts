@@ -1,7 +1,17 @@
 import { type Context, type Span, SpanKind, type SpanOptions, type Tracer, trace } from '@opentelemetry/api';
 import { callTier, raceAbort, type TierOutput } from './call-tier.ts';
 import type { CircuitDecision } from './circuit-breaker.ts';
-import type { CascadeRequest, Gate, GateContext, GateResult, Message, ProviderRequest, Usage } from './contracts.ts';
+import type {
+  Candidate,
+  CascadeRequest,
+  Gate,
+  GateContext,
+  GateResult,
+  Message,
+  ProviderRequest,
+  TierInfo,
+  Usage,
+} from './contracts.ts';
 import { AbortError, CascadeError } from './errors.ts';
 import type { CascadeEvent } from './options.ts';
 import { addUsage, costOf, estimateInputTokens, ZERO_USAGE } from './pricing.ts';
@@ -19,7 +29,7 @@ export interface AttemptPlan {
   readonly canRepair: boolean;
   readonly estimatedCostUsd: number;
   /** The tier visit's signal: the caller's, plus cancellation by a hedge or race that another tier won. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignal | undefined;
   /** The circuit decision for the visit's first call; later calls record as plain `allow`. */
   readonly circuit: { decision: CircuitDecision };
 }
@@ -44,7 +54,47 @@ export interface RunSetup {
   readonly runContext: Context;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
+/**
+ * The context a gate sees. A class rather than an object literal so that `signal` can be made on first
+ * read (most gates never read it, and a run without a signal would otherwise pay for an idle controller
+ * per gate) while every context keeps one shape for the JIT.
+ */
+class LiveGateContext implements GateContext {
+  readonly request: ProviderRequest;
+  readonly tier: TierInfo;
+  readonly candidate: Candidate;
+  readonly candidateIndex: number;
+  readonly candidates: readonly Candidate[];
+  readonly value: unknown;
+  readonly usage: Usage;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    request: ProviderRequest,
+    tier: TierInfo,
+    candidate: Candidate,
+    candidateIndex: number,
+    candidates: readonly Candidate[],
+    value: unknown,
+    usage: Usage,
+    signal: AbortSignal | undefined,
+  ) {
+    this.request = request;
+    this.tier = tier;
+    this.candidate = candidate;
+    this.candidateIndex = candidateIndex;
+    this.candidates = candidates;
+    this.value = value;
+    this.usage = usage;
+    this.#signal = signal;
+  }
+
+  /** The visit's signal; a run without one gets its own idle signal, never one shared by every run. */
+  get signal(): AbortSignal {
+    this.#signal ??= new AbortController().signal;
+    return this.#signal;
+  }
+}
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -170,10 +220,23 @@ export class Run {
     if (this.listening) this.emit({ type: 'attempt-end', ...this.base(), attempt });
   }
 
+  #abortError: AbortError | undefined;
+
+  /**
+   * The run's one AbortError, made once: it holds the live list of attempts, so attempts recorded after it
+   * was made are in it too, and aborting thousands of runs at once does not build three errors (and three
+   * stack traces) for each.
+   */
+  abortError(): AbortError {
+    this.#abortError ??= AbortError.cheap('the run was aborted', {
+      cause: this.signal?.reason,
+      attempts: this.attempts,
+    });
+    return this.#abortError;
+  }
+
   throwIfAborted(): void {
-    if (this.signal?.aborted) {
-      throw new AbortError('the run was aborted', { cause: this.signal.reason, attempts: this.attempts });
-    }
+    if (this.signal?.aborted) throw this.abortError();
   }
 
   async attempt(plan: AttemptPlan): Promise<Attempt> {
@@ -223,11 +286,11 @@ export class Run {
         });
       } catch (error) {
         // The visit's abort can win the race with the call's own classified error: check the signal first.
-        const failure = plan.signal.aborted
-          ? new AbortError(this.signal?.aborted ? 'the run was aborted' : 'cancelled: another tier answered first', {
-              cause: plan.signal.reason,
-            })
-          : CascadeError.from(error);
+        const failure = this.signal?.aborted
+          ? this.abortError()
+          : plan.signal?.aborted
+            ? new AbortError('cancelled: another tier answered first', { cause: plan.signal.reason })
+            : CascadeError.from(error);
         recordError(span, failure);
         return finish(span, {
           ...common,
@@ -290,9 +353,14 @@ export class Run {
     const { tier } = plan;
     if (error === undefined) tier.latency.observe(latencyMs);
     const breaker = tier.breaker;
-    if (breaker === undefined || AbortError.isInstance(error)) return;
+    if (breaker === undefined) return;
     const decision = plan.circuit.decision;
     plan.circuit.decision = 'allow';
+    // An aborted call says nothing about the tier's health, but a probe it held must be given back.
+    if (AbortError.isInstance(error)) {
+      breaker.release(decision);
+      return;
+    }
     void breaker.record(decision, error).then(
       (transition) => {
         if (transition === undefined) return;
@@ -327,16 +395,16 @@ export class Run {
         result = { status: 'skipped', reason: skipReason };
       } else {
         const candidate = output.candidates[selected] ?? output.candidates[0];
-        const context: GateContext = {
-          request: plan.request,
-          tier: tier.info,
-          candidate: candidate as GateContext['candidate'],
-          candidateIndex: selected,
-          candidates: output.candidates,
+        const context = new LiveGateContext(
+          plan.request,
+          tier.info,
+          candidate as Candidate,
+          selected,
+          output.candidates,
           value,
-          usage: output.usage,
-          signal: plan.signal ?? NEVER_ABORTED,
-        };
+          output.usage,
+          plan.signal,
+        );
         try {
           result = await this.evaluateGate(gate, context, span, plan.signal);
         } catch (error) {
@@ -387,13 +455,20 @@ export class Run {
     return { records, failed: undefined, failedGate: undefined, selected, value };
   }
 
-  #throwIfCancelled(signal: AbortSignal): void {
-    if (signal.aborted)
-      throw new AbortError('the attempt was cancelled', { cause: signal.reason, attempts: this.attempts });
+  #throwIfCancelled(signal: AbortSignal | undefined): void {
+    if (!signal?.aborted) return;
+    throw this.signal?.aborted
+      ? this.abortError()
+      : new AbortError('the attempt was cancelled', { cause: signal.reason, attempts: this.attempts });
   }
 
   /** A gate that throws, hangs past an abort, or returns nonsense is a failed gate, never a crashed run. */
-  async evaluateGate(gate: Gate, context: GateContext, span: Span, signal: AbortSignal): Promise<GateResult> {
+  async evaluateGate(
+    gate: Gate,
+    context: GateContext,
+    span: Span,
+    signal: AbortSignal | undefined,
+  ): Promise<GateResult> {
     let result: GateResult;
     try {
       const returned = gate.evaluate(context);

@@ -78,7 +78,7 @@ function corrupt(text: string, draw: number): string {
 /**
  * Wraps a provider and injects the faults real providers show, at the given rates, seeded and
  * deterministic: each call's draw depends on the seed, the request (its id, or its messages), the model
- * and how many calls that request made before, never on how concurrent calls interleave. Use it to test
+ * and how many calls that conversation made before, never on how concurrent calls interleave. Use it to test
  * that a cascade keeps answering and loses nothing.
  */
 export function faultInjectionProvider(options: FaultInjectionOptions): FaultInjectionProvider {
@@ -98,12 +98,19 @@ export function faultInjectionProvider(options: FaultInjectionOptions): FaultInj
     slowFirstByte: 0,
     none: 0,
   };
-  const callsPerKey = new Map<string, number>();
+  // Calls so far per conversation and model. Keyed weakly on the messages array, which the engine keeps for
+  // a run (a repair makes a new one), so the counts go when the run does and a long soak holds nothing.
+  const callsPerConversation = new WeakMap<readonly unknown[], Map<string, number>>();
 
   const pick = (request: ProviderRequest): { kind: FaultKind | 'none'; draw: number } => {
-    const base = `${request.requestId ?? JSON.stringify(request.messages)}|${request.model}`;
-    const nth = callsPerKey.get(base) ?? 0;
-    callsPerKey.set(base, nth + 1);
+    let perModel = callsPerConversation.get(request.messages);
+    if (perModel === undefined) {
+      perModel = new Map();
+      callsPerConversation.set(request.messages, perModel);
+    }
+    const nth = perModel.get(request.model) ?? 0;
+    perModel.set(request.model, nth + 1);
+    const base = `${request.requestId ?? JSON.stringify(request.messages)}|${request.model}|${request.messages.length}`;
     const draw = uniform(hash(`${base}|${nth}`, options.seed));
     let edge = 0;
     for (const kind of KINDS) {

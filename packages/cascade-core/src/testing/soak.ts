@@ -44,6 +44,8 @@ export interface SoakReport {
     readonly abortErrors: number;
     readonly maxSettleMs: number;
     readonly p99SettleMs: number;
+    /** How long the caller's own loop calling `abort()` on every run took: a floor under every settle time. */
+    readonly abortLoopMs: number;
   };
 }
 
@@ -136,10 +138,12 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, inFlightMs));
+    const loopStarted = performance.now();
     controllers.forEach((controller, i) => {
       abortedAt[i] = performance.now();
       controller.abort();
     });
+    const abortLoopMs = performance.now() - loopStarted;
     await Promise.all(runs);
     const sorted = settleTimes.filter((t) => t !== undefined).sort((a, b) => a - b);
     abortReport = {
@@ -147,6 +151,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       abortErrors,
       maxSettleMs: sorted.at(-1) ?? 0,
       p99SettleMs: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+      abortLoopMs,
     };
   }
 
