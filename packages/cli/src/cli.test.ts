@@ -156,6 +156,45 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     ).toEqual(['x', 'y']);
   });
 
+  it('passes --min-tier and --budget-usd to every run, and rejects a tier it does not know', async () => {
+    const input = join(dir, 'requests.jsonl');
+    writeFileSync(input, '{"id":"x","prompt":"easy"}\n');
+    const floored = join(dir, 'floored.jsonl');
+    expect(
+      (await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', floored, '--min-tier', '1'])).code,
+    ).toBe(0);
+    expect(readRecords(floored)[0]).toMatchObject({ id: 'x', tier: 'large' });
+    const broke = join(dir, 'broke.jsonl');
+    const poor = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', broke, '--budget-usd', '0']);
+    expect(poor.code).toBe(1);
+    expect(readRecords(broke)[0]).toMatchObject({ id: 'x', ok: false, error: { code: 'BUDGET_EXCEEDED' } });
+    const unknown = await cli([
+      'run',
+      '-c',
+      fixture('scripted.config.ts'),
+      '-i',
+      input,
+      '-o',
+      join(dir, 'u.jsonl'),
+      '--min-tier',
+      'huge',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--min-tier names no tier: "huge" \(tiers: small, large\)/);
+    const badBudget = await cli([
+      'run',
+      '-c',
+      fixture('scripted.config.ts'),
+      '-i',
+      input,
+      '-o',
+      join(dir, 'b.jsonl'),
+      '--budget-usd',
+      '-1',
+    ]);
+    expect(badBudget.code).toBe(2);
+  });
+
   it('resumes after SIGINT with nothing lost and nothing repeated', async () => {
     const input = join(dir, 'requests.jsonl');
     const output = join(dir, 'results.jsonl');

@@ -36,6 +36,8 @@ Options:
       --summary-json <file>  Also write the closing summary as JSON
       --progress <mode>      auto (bar on a terminal, lines otherwise), bar, lines, off
       --progress-every <n>   Plain progress: a line every n items (default 100) or 10 s
+      --budget-usd <usd>     Per-request budget in dollars (the cascade's own budgetUsd otherwise)
+      --min-tier <tier>      Quality floor: start every request at this tier (name or index)
   -h, --help                 Show this help
 
 Exit codes: 0 all ok, 1 some items failed or malformed lines, 2 usage or

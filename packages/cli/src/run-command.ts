@@ -25,6 +25,8 @@ interface RunFlags {
   readonly summaryJson: string | undefined;
   readonly progress: ProgressMode;
   readonly progressEvery: number | undefined;
+  readonly budgetUsd: number | undefined;
+  readonly minTier: string | undefined;
 }
 
 function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
@@ -40,6 +42,8 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
       'summary-json': { type: 'string' },
       progress: { type: 'string' },
       'progress-every': { type: 'string' },
+      'budget-usd': { type: 'string' },
+      'min-tier': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,7 +69,18 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
     summaryJson: values['summary-json'],
     progress,
     progressEvery: parseWholeNumber('--progress-every', values['progress-every'], 1, Number.MAX_SAFE_INTEGER),
+    budgetUsd: parseBudget(values['budget-usd']),
+    minTier: values['min-tier'],
   };
+}
+
+function parseBudget(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`--budget-usd must be a number of dollars at least 0, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
 
 /** 0 when everything in the output file is accepted and no input line was malformed, else 1. */
@@ -141,6 +156,17 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       warn: (message) => progress.log(`llm-cascade run: warning: ${message}`),
     });
     cascade = await loadCascadeConfig(flags.config);
+    const minTier = flags.minTier;
+    if (minTier !== undefined) {
+      const known = /^\d+$/.test(minTier)
+        ? Number(minTier) < cascade.tiers.length
+        : cascade.tiers.some((t) => t.name === minTier);
+      if (!known) {
+        throw new UsageError(
+          `--min-tier names no tier: ${JSON.stringify(minTier)} (tiers: ${cascade.tiers.map((t) => t.name).join(', ')})`,
+        );
+      }
+    }
     const summary = await runBatch({
       cascade,
       input: flags.input,
@@ -148,6 +174,13 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       concurrency: flags.concurrency,
       signal: controller.signal,
       progress,
+      // A tier name, or an index when the flag is all digits.
+      runOptions: {
+        ...(flags.budgetUsd === undefined ? {} : { budgetUsd: flags.budgetUsd }),
+        ...(flags.minTier === undefined
+          ? {}
+          : { minTier: /^\d+$/.test(flags.minTier) ? Number(flags.minTier) : flags.minTier }),
+      },
     });
     const code: ExitCode =
       interruptedBy === undefined
