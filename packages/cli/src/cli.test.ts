@@ -51,6 +51,9 @@ function start(args: readonly string[], options: { env?: Record<string, string>;
   return { child, finished, output: () => ({ stdout, stderr }) };
 }
 
+// Every run test uses the scripted two-tier cascade; the tests spell out only what differs.
+const scripted = ['-c', fixture('scripted.config.ts')] as const;
+
 function cli(args: readonly string[], options: { env?: Record<string, string>; viaBin?: boolean } = {}) {
   return start(args, options).finished;
 }
@@ -134,7 +137,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     expect(result.stderr).toMatch(/latency p50 .* p95 /);
 
     // Rerun: everything is already done; the earlier failure still makes it exit 1, and nothing is added.
-    const again = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', output]);
+    const again = await cli(['run', ...scripted, '-i', input, '-o', output]);
     expect(again.code).toBe(1);
     expect(readRecords(output)).toHaveLength(4);
     expect(again.stderr).toMatch(/skipped 4/);
@@ -144,7 +147,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     const input = join(dir, 'requests.jsonl');
     const output = join(dir, 'results.jsonl');
     writeFileSync(input, '{"id":"x","prompt":"easy"}\n{"id":"y","prompt":"hard"}\n');
-    const result = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', output], {
+    const result = await cli(['run', ...scripted, '-i', input, '-o', output], {
       viaBin: true,
     });
     expect(result.stderr).toMatch(/accepted 2/);
@@ -160,38 +163,16 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     const input = join(dir, 'requests.jsonl');
     writeFileSync(input, '{"id":"x","prompt":"easy"}\n');
     const floored = join(dir, 'floored.jsonl');
-    expect(
-      (await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', floored, '--min-tier', '1'])).code,
-    ).toBe(0);
+    expect((await cli(['run', ...scripted, '-i', input, '-o', floored, '--min-tier', '1'])).code).toBe(0);
     expect(readRecords(floored)[0]).toMatchObject({ id: 'x', tier: 'large' });
     const broke = join(dir, 'broke.jsonl');
-    const poor = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', broke, '--budget-usd', '0']);
+    const poor = await cli(['run', ...scripted, '-i', input, '-o', broke, '--budget-usd', '0']);
     expect(poor.code).toBe(1);
     expect(readRecords(broke)[0]).toMatchObject({ id: 'x', ok: false, error: { code: 'BUDGET_EXCEEDED' } });
-    const unknown = await cli([
-      'run',
-      '-c',
-      fixture('scripted.config.ts'),
-      '-i',
-      input,
-      '-o',
-      join(dir, 'u.jsonl'),
-      '--min-tier',
-      'huge',
-    ]);
+    const unknown = await cli(['run', ...scripted, '-i', input, '-o', join(dir, 'u.jsonl'), '--min-tier', 'huge']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--min-tier names no tier: "huge" \(tiers: small, large\)/);
-    const badBudget = await cli([
-      'run',
-      '-c',
-      fixture('scripted.config.ts'),
-      '-i',
-      input,
-      '-o',
-      join(dir, 'b.jsonl'),
-      '--budget-usd',
-      '-1',
-    ]);
+    const badBudget = await cli(['run', ...scripted, '-i', input, '-o', join(dir, 'b.jsonl'), '--budget-usd', '-1']);
     expect(badBudget.code).toBe(2);
   });
 
@@ -249,7 +230,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
   it('exits 2 on usage errors and missing files, with stable messages', async () => {
     const input = join(dir, 'requests.jsonl');
     writeFileSync(input, '{"prompt":"easy"}\n');
-    const noOutput = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input]);
+    const noOutput = await cli(['run', ...scripted, '-i', input]);
     expect(noOutput.code).toBe(2);
     expect(noOutput.stderr).toMatch(/llm-cascade run: usage error: missing --output/);
     const badFlag = await cli(['run', '--frobnicate']);
@@ -261,15 +242,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     const noConfig = await cli(['run', '-c', join(dir, 'missing.config.ts'), '-i', input, '-o', join(dir, 'o.jsonl')]);
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toMatch(/config error: config: file not found/);
-    const noInput = await cli([
-      'run',
-      '-c',
-      fixture('scripted.config.ts'),
-      '-i',
-      join(dir, 'nope'),
-      '-o',
-      join(dir, 'o'),
-    ]);
+    const noInput = await cli(['run', ...scripted, '-i', join(dir, 'nope'), '-o', join(dir, 'o')]);
     expect(noInput.code).toBe(2);
     expect(noInput.stderr).toMatch(/config error: input: file not found/);
     const unknown = await cli(['frobnicate']);
@@ -295,8 +268,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     writeFileSync(input, '{"id":"a","prompt":"easy"}\n{"id":"b","prompt":"hard"}\n');
     const result = await cli([
       'run',
-      '-c',
-      fixture('scripted.config.ts'),
+      ...scripted,
       '-i',
       input,
       '-o',
@@ -324,17 +296,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     try {
       const input = join(dir, 'requests.jsonl');
       writeFileSync(input, '{"id":"a","prompt":"easy"}\n{"id":"b","prompt":"hard"}\n');
-      const result = await cli([
-        'run',
-        '-c',
-        fixture('scripted.config.ts'),
-        '-i',
-        input,
-        '-o',
-        join(dir, 'out.jsonl'),
-        '--otlp',
-        receiver.url,
-      ]);
+      const result = await cli(['run', ...scripted, '-i', input, '-o', join(dir, 'out.jsonl'), '--otlp', receiver.url]);
       expect(result.stderr).not.toMatch(/warning/);
       expect(result.code).toBe(0);
       const spans = receiver.spans();
@@ -356,7 +318,7 @@ describe('llm-cascade run', { timeout: 90_000 }, () => {
     await new Promise<void>((settle) => probe.close(() => settle()));
     const input = join(dir, 'requests.jsonl');
     writeFileSync(input, '{"id":"a","prompt":"easy"}\n');
-    const result = await cli(['run', '-c', fixture('scripted.config.ts'), '-i', input, '-o', join(dir, 'out.jsonl')], {
+    const result = await cli(['run', ...scripted, '-i', input, '-o', join(dir, 'out.jsonl')], {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
     });
     expect(result.code).toBe(0);
