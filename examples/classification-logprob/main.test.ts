@@ -26,9 +26,13 @@ describe('examples/classification-logprob', () => {
     ]);
     expect(stdout).toContain('  accepted 10, not accepted 0, errors 0,');
     expect(stdout).toContain('  answered by tier: small 60.0% (6), claude 40.0% (4)');
-    expect(stdout).toContain('  gate failures: logprob 4, label 1');
+    expect(stdout).toContain('  gate failures: logprob 4 (low-confidence 4), label 1 (not-a-label 1)');
     expect(stdout).toContain('  repairs 1, escalations 4');
-    expect(stdout).toMatch(/^ {2}cost \$0\.000374 against \$0\.000695 for the top tier alone .*: 46\.2% saved$/m);
+    expect(stdout).toMatch(/^ {2}spent \$0\.000374 on 10 answered item\(s\)$/m);
+    expect(stdout).toMatch(
+      /^ {2}the top tier alone, on the answered items: \$0\.000695 \(\$0\.000402 of it estimated .*\)$/m,
+    );
+    expect(stdout).toMatch(/^ {2}46\.2% saved against the top tier alone$/m);
     expect(stdout).toContain('  labels matching the reference: 10 of 10');
   });
 

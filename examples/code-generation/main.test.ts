@@ -28,7 +28,11 @@ describe('examples/code-generation', () => {
     expect(stdout).toContain('  answered by tier: small 71.4% (5), claude 28.6% (2)');
     expect(stdout).toContain('  gate failures: code-compiles 9');
     expect(stdout).toContain('  repairs 7, escalations 2');
-    expect(stdout).toMatch(/^ {2}cost \$0\.0133 against \$0\.0176 for the top tier alone .*: 24\.2% saved$/m);
+    expect(stdout).toMatch(/^ {2}spent \$0\.0133 on 7 answered item\(s\)$/m);
+    expect(stdout).toMatch(
+      /^ {2}the top tier alone, on the answered items: \$0\.0176 \(\$0\.00761 of it estimated .*\)$/m,
+    );
+    expect(stdout).toMatch(/^ {2}24\.2% saved against the top tier alone$/m);
   });
 
   it('replays a recording that write-recording.ts makes of the hand-written script', async () => {

@@ -23,11 +23,17 @@ describe('examples/math-self-consistency', () => {
       'bat-and-ball  small ✓ 5/5 for 10  ≠ reference 5',
       'divisible     small ✗ low-agreement (1/5 for 130) → large ✗ low-agreement (1/3 for 130)  → no tier passed: CASCADE_EXHAUSTED',
     ]);
-    expect(stdout).toContain('  accepted 7, not accepted 0, errors 1,');
+    expect(stdout).toContain('  accepted 7, not accepted 0, errors 1 (CASCADE_EXHAUSTED 1),');
     expect(stdout).toContain('  answered by tier: small 71.4% (5), large 28.6% (2)');
-    expect(stdout).toContain('  gate failures: self-consistency 4');
+    expect(stdout).toContain('  gate failures: self-consistency 4 (low-agreement 4)');
     expect(stdout).toContain('  repairs 0, escalations 3');
-    expect(stdout).toMatch(/^ {2}cost \$0\.00168 against \$0\.00271 for the top tier alone .*: 37\.8% saved$/m);
+    expect(stdout).toMatch(
+      /^ {2}spent \$0\.00265 in all: \$0\.00168 on 7 answered item\(s\), \$0\.000962 on 1 failed$/m,
+    );
+    expect(stdout).toMatch(/^ {2}why items failed \(last attempt\): self-consistency: low-agreement 1$/m);
+    expect(stdout).toMatch(
+      /^ {2}2\.3% saved counting every dollar spent \(37\.8% saved on the answered items alone\)$/m,
+    );
     expect(stdout).toContain('  accepted answers matching the reference: 6 of 7');
   });
 

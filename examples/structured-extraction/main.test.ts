@@ -56,12 +56,19 @@ describe('the demo (pnpm demo)', () => {
     expect(stdout).toContain('written by hand for this demo, not produced by a model');
     expect(paths(stdout)).toEqual(EXPECTED_PATHS);
     expect(stdout).toMatch(/^done: 17 item\(s\) in /m);
-    expect(stdout).toContain('  accepted 16, not accepted 0, errors 1,');
+    expect(stdout).toContain('  accepted 16, not accepted 0, errors 1 (CASCADE_EXHAUSTED 1),');
     expect(stdout).toContain('  answered by tier: small 75.0% (12), medium 12.5% (2), claude 12.5% (2)');
-    expect(stdout).toContain('  gate failures: json-schema 13, totals-add-up 8');
+    expect(stdout).toContain('  gate failures: json-schema 13 (schema-invalid 11, invalid-json 2), totals-add-up 8 (totals-mismatch 8)');
     expect(stdout).toContain('  repairs 12, escalations 8');
     // Costs follow from the recorded token counts and the providers' published price tables.
-    expect(stdout).toMatch(/^ {2}cost \$0\.0274 against \$0\.0412 for the top tier alone .*: 33\.5% saved$/m);
+    expect(stdout).toMatch(/^ {2}why items failed \(last attempt\): json-schema: schema-invalid 1$/m);
+    expect(stdout).toMatch(/^ {2}spent \$0\.0316 in all: \$0\.0274 on 16 answered item\(s\), \$0\.00418 on 1 failed$/m);
+    expect(stdout).toMatch(
+      /^ {2}the top tier alone, on the answered items: \$0\.0412 \(\$0\.0343 of it estimated .*\)$/m,
+    );
+    expect(stdout).toMatch(
+      /^ {2}23\.4% saved counting every dollar spent \(33\.5% saved on the answered items alone\)$/m,
+    );
     expect(stdout).toMatch(/^ {2}latency p50 \d+ ms, p95 \d+ ms$/m);
     expect(stdout).toContain('results: examples/structured-extraction/.cascade-out/results.jsonl');
     expect(stdout).toMatch(/^traces: \d+ spans in examples\/structured-extraction\/\.cascade-out\/traces\.jsonl/m);

@@ -89,6 +89,7 @@ describe('summarise', () => {
     expect(summary.cost.topTierUsd).toBeCloseTo(0.04, 10);
     expect(summary.cost.topTierEstimatedUsd).toBeCloseTo(0.03, 10);
     expect(summary.cost.savedShare).toBeCloseTo(1 - 0.013 / 0.04, 10);
+    expect(summary.cost.savedShareAllSpend).toBeCloseTo(1 - 0.033 / 0.04, 10);
     // Nearest rank over [10, 20, 30, 40, 1000].
     expect(summary.latencyMs).toEqual({ p50: 30, p95: 1000 });
   });
@@ -103,10 +104,52 @@ describe('summarise', () => {
   it('formats the estimate and the saving', () => {
     const text = formatSummary(summarise([success('a', {})]));
     expect(text).toContain('answered by tier: small 100.0% (1)');
-    expect(text).toContain(
-      'against $0.0100 for the top tier alone ($0.0100 of it estimated from token counts): 90.0% saved',
-    );
+    expect(text).toContain('spent $0.00100 on 1 answered item(s)');
+    expect(text).toContain('the top tier alone, on the answered items: $0.0100 ($0.0100 of it estimated');
+    expect(text).toContain('90.0% saved against the top tier alone');
     expect(text).toContain('latency p50 100 ms, p95 100 ms');
+  });
+
+  it('says why items failed: error codes, the last failed gate and reason, gate failures by reason', () => {
+    const failed = (id: string, code: string, attempts: SerialisedAttempt[]): FailureRecord => ({
+      id,
+      ok: false,
+      error: { code, message: 'x' },
+      costUsd: 0.002,
+      latencyMs: 10,
+      attempts,
+    });
+    const schemaFail = attempt({
+      failedGate: 'schema',
+      outcome: 'gate-failed',
+      gates: [{ name: 'schema', status: 'fail', reason: 'schema-invalid', latencyMs: 0 }],
+    });
+    const summary = summarise([
+      success('a', { attempts: [schemaFail, attempt({ kind: 'repair' })] }),
+      failed('b', 'CASCADE_EXHAUSTED', [schemaFail, schemaFail]),
+      failed('c', 'CASCADE_EXHAUSTED', [
+        attempt({ outcome: 'provider-error', error: { code: 'PROVIDER_ERROR', message: 'x', kind: 'server' } }),
+      ]),
+      failed('d', 'BUDGET_EXCEEDED', []),
+      success('e', { accepted: false, outcome: 'exhausted', attempts: [schemaFail] }),
+    ]);
+    expect(summary.errorsByCode).toEqual({ CASCADE_EXHAUSTED: 2, BUDGET_EXCEEDED: 1 });
+    expect(summary.failureCauses).toEqual({ 'schema: schema-invalid': 2, PROVIDER_ERROR: 1, BUDGET_EXCEEDED: 1 });
+    expect(summary.gateFailureReasons).toEqual({ schema: { 'schema-invalid': 4 } });
+    const text = formatSummary(summary);
+    expect(text).toContain('errors 3 (CASCADE_EXHAUSTED 2, BUDGET_EXCEEDED 1)');
+    expect(text).toContain(
+      'why items failed (last attempt): schema: schema-invalid 2, PROVIDER_ERROR 1, BUDGET_EXCEEDED 1',
+    );
+    expect(text).toContain('gate failures: schema 4 (schema-invalid 4)');
+  });
+
+  it('says "more" when the cascade cost more than the top tier alone', () => {
+    const text = formatSummary(
+      summarise([success('a', { costUsd: 0.0105, topTierCost: { usd: 0.01, estimated: false } })]),
+    );
+    expect(text).toContain('the top tier alone, on the answered items: $0.0100 (measured)');
+    expect(text).toContain('5.0% more against the top tier alone');
   });
 
   it('keeps percentiles for many items in order', () => {

@@ -40,6 +40,11 @@ export interface BatchCost {
   readonly topTierEstimatedUsd: number;
   /** `1 - answeredUsd / topTierUsd`, or undefined when the top-tier cost is 0. */
   readonly savedShare: number | undefined;
+  /**
+   * `1 - totalUsd / topTierUsd`: every dollar spent, failed items included, against the top tier alone on
+   * the answered items. The honest headline figure; undefined when the top-tier cost is 0.
+   */
+  readonly savedShareAllSpend: number | undefined;
 }
 
 /** What a batch did. Built incrementally by `runBatch`, or from records by `summarise`. */
@@ -49,6 +54,15 @@ export interface BatchSummary {
   readonly tiers: { readonly [tier: string]: TierShare };
   /** Attempts that failed at each gate, across all items (accepted ones included). */
   readonly gateFailures: { readonly [gate: string]: number };
+  /** The same failures by gate and reason (`json-schema` → `schema-invalid` → 13). */
+  readonly gateFailureReasons: { readonly [gate: string]: { readonly [reason: string]: number } };
+  /** Failed items (`errors`) by error code (`CASCADE_EXHAUSTED`, `BUDGET_EXCEEDED`, ...). */
+  readonly errorsByCode: { readonly [code: string]: number };
+  /**
+   * Why the items that were not accepted (errors and best-effort answers) ended: the last attempt's failed
+   * gate and reason (`json-schema: schema-invalid`), or its error code when a provider call failed.
+   */
+  readonly failureCauses: { readonly [cause: string]: number };
   readonly repairs: number;
   readonly escalations: number;
   readonly cost: BatchCost;
@@ -73,6 +87,25 @@ export interface SummaryBuilder {
   readonly counts: BatchCounts;
   readonly totalUsd: number;
   finish(options?: { interrupted?: boolean; durationMs?: number }): BatchSummary;
+}
+
+/** Why an item that was not accepted ended, read from its last attempt. */
+function failureCause(record: OutputRecord): string {
+  const last = record.attempts.at(-1);
+  if (last?.error !== undefined) return last.error.code;
+  if (last?.failedGate !== undefined) {
+    const verdict = last.gates.find((gate) => gate.name === last.failedGate && gate.status === 'fail');
+    return verdict === undefined ? last.failedGate : `${last.failedGate}: ${verdict.reason}`;
+  }
+  return record.ok ? record.outcome : record.error.code;
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function sortedCounts(counts: Map<string, number>): { [key: string]: number } {
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -100,6 +133,9 @@ export function createSummaryBuilder(): SummaryBuilder {
   let previous = { ok: 0, failed: 0 };
   const tiers = new Map<string, number>();
   const gateFailures = new Map<string, number>();
+  const gateFailureReasons = new Map<string, Map<string, number>>();
+  const errorsByCode = new Map<string, number>();
+  const failureCauses = new Map<string, number>();
   // A growable typed array: 8 bytes an item, so a million-item batch keeps 8 MB for its percentiles.
   let latencies = new Float64Array(1024);
   let latencyCount = 0;
@@ -119,10 +155,18 @@ export function createSummaryBuilder(): SummaryBuilder {
   return {
     add(record) {
       for (const attempt of record.attempts) {
-        if (attempt.failedGate !== undefined) {
-          gateFailures.set(attempt.failedGate, (gateFailures.get(attempt.failedGate) ?? 0) + 1);
+        if (attempt.failedGate === undefined) continue;
+        increment(gateFailures, attempt.failedGate);
+        const verdict = attempt.gates.find((gate) => gate.name === attempt.failedGate && gate.status === 'fail');
+        let reasons = gateFailureReasons.get(attempt.failedGate);
+        if (reasons === undefined) {
+          reasons = new Map();
+          gateFailureReasons.set(attempt.failedGate, reasons);
         }
+        increment(reasons, verdict?.reason ?? 'unknown');
       }
+      if (!record.ok || !record.accepted) increment(failureCauses, failureCause(record));
+      if (!record.ok) increment(errorsByCode, record.error.code);
       if (record.ok) {
         if (record.accepted) {
           accepted += 1;
@@ -179,7 +223,12 @@ export function createSummaryBuilder(): SummaryBuilder {
       return {
         counts: counts(),
         tiers: tierShares,
-        gateFailures: Object.fromEntries([...gateFailures].sort((a, b) => b[1] - a[1])),
+        gateFailures: sortedCounts(gateFailures),
+        gateFailureReasons: Object.fromEntries(
+          [...gateFailureReasons].map(([gate, reasons]) => [gate, sortedCounts(reasons)]),
+        ),
+        errorsByCode: sortedCounts(errorsByCode),
+        failureCauses: sortedCounts(failureCauses),
         repairs,
         escalations,
         cost: {
@@ -189,6 +238,7 @@ export function createSummaryBuilder(): SummaryBuilder {
           topTierUsd,
           topTierEstimatedUsd,
           savedShare: topTierUsd > 0 ? 1 - answeredUsd / topTierUsd : undefined,
+          savedShareAllSpend: topTierUsd > 0 ? 1 - (answeredUsd + failedUsd) / topTierUsd : undefined,
         },
         latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95) },
         previous,
@@ -221,6 +271,37 @@ function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
+function savedPhrase(share: number): string {
+  return share >= 0 ? `${percent(share)} saved` : `${percent(-share)} more`;
+}
+
+/** Every dollar spent, what the baseline is and which part of it is an estimate. */
+function formatCost(summary: BatchSummary): string[] {
+  const cost = summary.cost;
+  const c = summary.counts;
+  const answered = c.accepted + c.notAccepted;
+  const lines = [
+    cost.failedUsd > 0
+      ? `  spent ${usd(cost.totalUsd)} in all: ${usd(cost.answeredUsd)} on ${answered} answered item(s), ${usd(cost.failedUsd)} on ${c.errors} failed`
+      : `  spent ${usd(cost.totalUsd)} on ${answered} answered item(s)`,
+  ];
+  if (cost.topTierUsd > 0) {
+    const estimated =
+      cost.topTierEstimatedUsd > 0
+        ? ` (${usd(cost.topTierEstimatedUsd)} of it estimated from token counts, for items that never reached the top tier)`
+        : ' (measured)';
+    lines.push(`  the top tier alone, on the answered items: ${usd(cost.topTierUsd)}${estimated}`);
+  }
+  if (cost.savedShareAllSpend !== undefined && cost.savedShare !== undefined) {
+    lines.push(
+      cost.failedUsd > 0
+        ? `  ${savedPhrase(cost.savedShareAllSpend)} counting every dollar spent (${savedPhrase(cost.savedShare)} on the answered items alone)`
+        : `  ${savedPhrase(cost.savedShareAllSpend)} against the top tier alone`,
+    );
+  }
+  return lines;
+}
+
 /** The summary as a few human-readable lines (no trailing newline). */
 export function formatSummary(summary: BatchSummary): string {
   const c = summary.counts;
@@ -229,10 +310,16 @@ export function formatSummary(summary: BatchSummary): string {
   lines.push(
     `${summary.interrupted ? 'interrupted after' : 'done:'} ${c.processed} item(s) in ${duration(summary.durationMs)}${rate}`,
   );
+  const codes = Object.entries(summary.errorsByCode);
+  const errorCodes = codes.length === 0 ? '' : ` (${codes.map(([code, n]) => `${code} ${n}`).join(', ')})`;
   lines.push(
-    `  accepted ${c.accepted}, not accepted ${c.notAccepted}, errors ${c.errors}, skipped ${c.skipped}, ` +
+    `  accepted ${c.accepted}, not accepted ${c.notAccepted}, errors ${c.errors}${errorCodes}, skipped ${c.skipped}, ` +
       `duplicates ${c.duplicates}, malformed ${c.malformed}${c.interrupted > 0 ? `, interrupted ${c.interrupted} (not written; the next run does them)` : ''}`,
   );
+  const causes = Object.entries(summary.failureCauses);
+  if (causes.length > 0) {
+    lines.push(`  why items failed (last attempt): ${causes.map(([cause, n]) => `${cause} ${n}`).join(', ')}`);
+  }
   if (summary.previous.ok + summary.previous.failed > 0) {
     lines.push(
       `  already in the output from earlier runs: ${summary.previous.ok} accepted, ${summary.previous.failed} failed`,
@@ -242,17 +329,13 @@ export function formatSummary(summary: BatchSummary): string {
   if (tiers.length > 0) {
     lines.push(`  answered by tier: ${tiers.map(([t, s]) => `${t} ${percent(s.share)} (${s.answered})`).join(', ')}`);
   }
-  const gates = Object.entries(summary.gateFailures);
-  lines.push(`  gate failures: ${gates.length === 0 ? 'none' : gates.map(([g, n]) => `${g} ${n}`).join(', ')}`);
+  const gates = Object.entries(summary.gateFailures).map(([gate, n]) => {
+    const reasons = Object.entries(summary.gateFailureReasons[gate] ?? {});
+    return `${gate} ${n}${reasons.length === 0 ? '' : ` (${reasons.map(([reason, k]) => `${reason} ${k}`).join(', ')})`}`;
+  });
+  lines.push(`  gate failures: ${gates.length === 0 ? 'none' : gates.join(', ')}`);
   lines.push(`  repairs ${summary.repairs}, escalations ${summary.escalations}`);
-  const cost = summary.cost;
-  const estimated =
-    cost.topTierEstimatedUsd > 0 ? ` (${usd(cost.topTierEstimatedUsd)} of it estimated from token counts)` : '';
-  const saved = cost.savedShare === undefined ? '' : `: ${percent(cost.savedShare)} saved`;
-  lines.push(
-    `  cost ${usd(cost.answeredUsd)} against ${usd(cost.topTierUsd)} for the top tier alone${estimated}${saved}`,
-  );
-  if (cost.failedUsd > 0) lines.push(`  spent on failed items: ${usd(cost.failedUsd)} (total ${usd(cost.totalUsd)})`);
+  lines.push(...formatCost(summary));
   const { p50, p95 } = summary.latencyMs;
   if (p50 !== undefined && p95 !== undefined) lines.push(`  latency p50 ${duration(p50)}, p95 ${duration(p95)}`);
   return lines.join('\n');
