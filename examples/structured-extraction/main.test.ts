@@ -58,7 +58,9 @@ describe('the demo (pnpm demo)', () => {
     expect(stdout).toMatch(/^done: 17 item\(s\) in /m);
     expect(stdout).toContain('  accepted 16, not accepted 0, errors 1 (CASCADE_EXHAUSTED 1),');
     expect(stdout).toContain('  answered by tier: small 75.0% (12), medium 12.5% (2), claude 12.5% (2)');
-    expect(stdout).toContain('  gate failures: json-schema 13 (schema-invalid 11, invalid-json 2), totals-add-up 8 (totals-mismatch 8)');
+    expect(stdout).toContain(
+      '  gate failures: json-schema 13 (schema-invalid 11, invalid-json 2), totals-add-up 8 (totals-mismatch 8)',
+    );
     expect(stdout).toContain('  repairs 12, escalations 8');
     // Costs follow from the recorded token counts and the providers' published price tables.
     expect(stdout).toMatch(/^ {2}why items failed \(last attempt\): json-schema: schema-invalid 1$/m);
