@@ -1,49 +1,9 @@
+import { CascadeError, type CascadeErrorOptions, hasCode } from './cascade-error.ts';
 import type { Attempt } from './result.ts';
 
-/** Stable error codes: scripts and users branch on these, never on messages. */
-export type CascadeErrorCode =
-  | 'CONFIG_INVALID'
-  | 'PROVIDER_ERROR'
-  | 'CASCADE_EXHAUSTED'
-  | 'BUDGET_EXCEEDED'
-  | 'ABORTED'
-  | 'NO_TIER_AVAILABLE';
-
-// A registry-wide symbol, so checks work across duplicate copies of this package (instanceof does not).
-const MARKER = Symbol.for('llm-cascade.error');
-
-function hasCode(value: unknown, code?: CascadeErrorCode): value is CascadeError {
-  if (typeof value !== 'object' || value === null) return false;
-  const marked = (value as { [MARKER]?: unknown })[MARKER] === true;
-  return marked && (code === undefined || (value as { code?: unknown }).code === code);
-}
-
-export interface CascadeErrorOptions {
-  readonly cause?: unknown;
-}
-
-/** Base of every error llm-cascade throws. `code` is stable; `cause` keeps the original error. */
-export class CascadeError extends Error {
-  readonly code: CascadeErrorCode;
-
-  constructor(code: CascadeErrorCode, message: string, options: CascadeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = 'CascadeError';
-    Object.defineProperty(this, MARKER, { value: true });
-  }
-
-  static isInstance(value: unknown): value is CascadeError {
-    return hasCode(value);
-  }
-
-  /** Converts an unknown throw into a CascadeError, keeping the original as `cause`. */
-  static from(value: unknown, code: CascadeErrorCode = 'PROVIDER_ERROR'): CascadeError {
-    if (hasCode(value)) return value;
-    const message = value instanceof Error ? value.message : String(value);
-    return new CascadeError(code, message, { cause: value });
-  }
-}
+// The base lives in its own module (see there); re-exported so every error is importable from here.
+export type { CascadeErrorCode, CascadeErrorOptions } from './cascade-error.ts';
+export { CascadeError } from './cascade-error.ts';
 
 /** Invalid configuration, raised when the cascade is built. `field` names the offending option path. */
 export class ConfigError extends CascadeError {

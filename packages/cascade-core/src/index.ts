@@ -44,7 +44,7 @@ export type {
 } from './contracts.ts';
 export { SPECIFICATION_VERSION } from './contracts.ts';
 export type { Cascade, TierHealth } from './engine.ts';
-export { createCascade, defaultRepairPrompt } from './engine.ts';
+export { createCascade } from './engine.ts';
 export type { CascadeErrorCode, CascadeErrorOptions, ProviderErrorKind, ProviderErrorOptions } from './errors.ts';
 export {
   AbortError,
@@ -72,6 +72,8 @@ export type {
   TierConfig,
 } from './options.ts';
 export { addUsage, costOf, estimateInputTokens } from './pricing.ts';
+export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './provider-request.ts';
+export { defaultRepairPrompt } from './repair-turn.ts';
 export type {
   Attempt,
   AttemptKind,
@@ -82,5 +84,4 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
-export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './run-state.ts';
 export { ATTR, SPAN } from './tracing.ts';
