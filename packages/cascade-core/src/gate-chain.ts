@@ -1,6 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
 import type { TierOutput } from './call-tier.ts';
-import { raceAbort } from './call-tier.ts';
 import type { Candidate, Gate, GateContext, GateResult, ProviderRequest, TierInfo, Usage } from './contracts.ts';
 import type { ResolvedTier } from './resolve-options.ts';
 import type { GateRecord } from './result.ts';
@@ -30,8 +29,9 @@ export interface GateVerdict {
 
 /**
  * The context a gate sees. A class rather than an object literal so that `signal` can be made on first
- * read (most gates never read it, and a run without a signal would otherwise pay for an idle controller
- * per gate) while every context keeps one shape for the JIT.
+ * read (most gates never read it, and a run would otherwise pay for a controller per gate) while every
+ * context keeps one shape for the JIT. The signal is the gate's own: it follows the visit's signal and is
+ * aborted on its own when the gate overruns its time budget.
  */
 class LiveGateContext implements GateContext {
   readonly request: ProviderRequest;
@@ -41,7 +41,9 @@ class LiveGateContext implements GateContext {
   readonly candidates: readonly Candidate[];
   readonly value: unknown;
   readonly usage: Usage;
-  #signal: AbortSignal | undefined;
+  readonly #visitSignal: AbortSignal | undefined;
+  #controller: AbortController | undefined;
+  #unfollow: (() => void) | undefined;
 
   constructor(
     request: ProviderRequest,
@@ -51,7 +53,7 @@ class LiveGateContext implements GateContext {
     candidates: readonly Candidate[],
     value: unknown,
     usage: Usage,
-    signal: AbortSignal | undefined,
+    visitSignal: AbortSignal | undefined,
   ) {
     this.request = request;
     this.tier = tier;
@@ -60,14 +62,78 @@ class LiveGateContext implements GateContext {
     this.candidates = candidates;
     this.value = value;
     this.usage = usage;
-    this.#signal = signal;
+    this.#visitSignal = visitSignal;
   }
 
-  /** The visit's signal; a run without one gets its own idle signal, never one shared by every run. */
   get signal(): AbortSignal {
-    this.#signal ??= new AbortController().signal;
-    return this.#signal;
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      const visit = this.#visitSignal;
+      if (visit?.aborted) controller.abort(visit.reason);
+      else if (visit !== undefined) {
+        const follow = () => controller.abort(visit.reason);
+        visit.addEventListener('abort', follow, { once: true });
+        this.#unfollow = () => visit.removeEventListener('abort', follow);
+      }
+    }
+    return this.#controller.signal;
   }
+
+  /** Aborts the gate's signal, if the gate ever read it. */
+  abort(reason: unknown): void {
+    this.#controller?.abort(reason);
+  }
+
+  /** Stops following the visit's signal once the gate is done with it. */
+  release(): void {
+    this.#unfollow?.();
+    this.#unfollow = undefined;
+  }
+}
+
+/** What a pending gate's answer is rejected with when its time budget runs out (never leaves this module). */
+const OVERRAN = Symbol('gate-timeout');
+
+/**
+ * Waits for a gate's pending answer until it settles, the visit's signal fires (rejects with its reason),
+ * or `budgetMs` passes (aborts the gate's signal with a `TimeoutError` and rejects with OVERRAN).
+ */
+function withinBudget<T>(
+  work: PromiseLike<T>,
+  context: LiveGateContext,
+  gate: Gate,
+  budgetMs: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      context.abort(new DOMException(`gate '${gate.name}' took longer than ${budgetMs} ms`, 'TimeoutError'));
+      reject(OVERRAN);
+    }, budgetMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    // A gate that settles after its budget ran out settles a promise nobody waits for: harmless.
+    work.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -89,7 +155,8 @@ export async function runGateChain(
   const records: GateRecord[] = [];
   let selected = 0;
   let value: unknown;
-  for (const gate of tier.gates) {
+  for (let i = 0; i < tier.gates.length; i += 1) {
+    const gate = tier.gates[i] as Gate;
     run.throwIfCancelled(input.signal);
     const span = run.span(`${SPAN.gate} ${gate.name}`, { attributes: { [ATTR.gateName]: gate.name } }, parent);
     const started = performance.now();
@@ -110,7 +177,7 @@ export async function runGateChain(
         input.signal,
       );
       try {
-        result = await evaluateGate(run, gate, context, span, input.signal);
+        result = await evaluateGate(run, gate, context, span, input.signal, tier.gateTimeoutsMs[i] as number);
       } catch (error) {
         span.end();
         throw error;
@@ -159,27 +226,43 @@ export async function runGateChain(
   return { records, failed: undefined, failedGate: undefined, selected, value };
 }
 
-/** A gate that throws, hangs past an abort, or returns nonsense is a failed gate, never a crashed run. */
+/**
+ * A gate that throws, overruns its time budget, hangs past an abort, or returns nonsense is a failed gate,
+ * never a crashed or stalled run. Throws only when the visit's signal fired.
+ */
 async function evaluateGate(
   run: Run,
   gate: Gate,
-  context: GateContext,
+  context: LiveGateContext,
   span: Span,
   signal: AbortSignal | undefined,
+  budgetMs: number,
 ): Promise<GateResult> {
+  const started = performance.now();
   let result: GateResult;
   try {
     const returned = gate.evaluate(context);
-    // Most gates answer synchronously; only a pending answer needs racing against the abort.
-    result = isThenable(returned) ? await raceAbort(Promise.resolve(returned), signal) : returned;
+    // Most gates answer synchronously: only a pending answer needs a timer and racing against the abort.
+    result = isThenable(returned) ? await withinBudget(returned, context, gate, budgetMs, signal) : returned;
   } catch (error) {
     run.throwIfCancelled(signal);
+    if (error === OVERRAN || performance.now() - started > budgetMs) return overran(gate, span, budgetMs);
     recordError(span, error);
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'fail', reason: 'gate-error', details: { error: message.slice(0, 500) } };
+  } finally {
+    context.release();
   }
+  // A timer cannot interrupt a gate that blocks the event loop: its overrun is found here, after the fact.
+  if (performance.now() - started > budgetMs) return overran(gate, span, budgetMs);
   if (typeof result !== 'object' || result === null || !['pass', 'fail', 'skipped'].includes(result.status)) {
     return { status: 'fail', reason: 'gate-error', details: { error: 'the gate returned no valid result' } };
   }
   return result;
+}
+
+/** The verdict on a gate that overran its budget. No feedback: the answer may not be at fault, so no repair. */
+function overran(gate: Gate, span: Span, budgetMs: number): GateResult {
+  recordError(span, new Error(`gate '${gate.name}' took longer than its ${budgetMs} ms budget`));
+  return { status: 'fail', reason: 'gate-timeout', details: { timeoutMs: budgetMs } };
 }
