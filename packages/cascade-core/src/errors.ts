@@ -1,4 +1,5 @@
 import { CascadeError, type CascadeErrorOptions, hasCode } from './cascade-error.ts';
+import { redactSecrets, redactSecretsInPlace } from './redact-secrets.ts';
 import type { Attempt } from './result.ts';
 
 // The base lives in its own module (see there); re-exported so every error is importable from here.
@@ -41,9 +42,18 @@ export interface ProviderErrorOptions extends CascadeErrorOptions {
   readonly retryAfterMs?: number;
   readonly providerId?: string;
   readonly model?: string;
+  /**
+   * Credentials to scrub from the message and the cause (the provider's configured API key), on top of
+   * the shapes always scrubbed (see `redactSecrets`). Used once, never stored on the error.
+   */
+  readonly secrets?: readonly string[];
 }
 
-/** A failed provider call, already classified by the provider. */
+/**
+ * A failed provider call, already classified by the provider. Its message and cause are scrubbed of
+ * credentials when it is built (`Bearer` tokens, `sk-` keys, `api-key:` pairs, and `options.secrets`), so
+ * a server that echoes the API key cannot leak it into attempts, spans, logs or trace files.
+ */
 export class ProviderError extends CascadeError {
   readonly kind: ProviderErrorKind;
   readonly retryable: boolean;
@@ -53,7 +63,9 @@ export class ProviderError extends CascadeError {
   readonly model: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    super('PROVIDER_ERROR', message, options);
+    const redaction = { secrets: options.secrets ?? [] };
+    if (options.cause !== undefined) redactSecretsInPlace(options.cause, redaction);
+    super('PROVIDER_ERROR', redactSecrets(message, redaction), { cause: options.cause });
     this.name = 'ProviderError';
     this.kind = options.kind;
     this.retryable = options.retryable;

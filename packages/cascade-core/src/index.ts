@@ -73,6 +73,8 @@ export type {
 } from './options.ts';
 export { addUsage, costOf, estimateInputTokens } from './pricing.ts';
 export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './provider-request.ts';
+export type { RedactSecretsOptions } from './redact-secrets.ts';
+export { redactSecrets } from './redact-secrets.ts';
 export { defaultRepairPrompt } from './repair-turn.ts';
 export type {
   Attempt,
