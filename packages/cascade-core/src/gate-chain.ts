@@ -177,7 +177,7 @@ export async function runGateChain(
         input.signal,
       );
       try {
-        result = await evaluateGate(run, gate, context, span, input.signal, tier.gateTimeoutsMs[i] as number);
+        result = await evaluateGate(run, gate, context, span, input.signal, tier.gateTimeoutsMs[i] as number, started);
       } catch (error) {
         span.end();
         throw error;
@@ -237,8 +237,8 @@ async function evaluateGate(
   span: Span,
   signal: AbortSignal | undefined,
   budgetMs: number,
+  started: number,
 ): Promise<GateResult> {
-  const started = performance.now();
   let result: GateResult;
   try {
     const returned = gate.evaluate(context);
