@@ -2,6 +2,7 @@ import { type Context, context as otelContext, type Span, SpanKind, type SpanOpt
 import type { Candidate, Generation, ProviderRequest, Usage } from './contracts.ts';
 import { AbortError, CascadeError, ProviderError } from './errors.ts';
 import { addUsage, ZERO_USAGE } from './pricing.ts';
+import { redactSecretsInPlace } from './redact-secrets.ts';
 import type { ResolvedTier } from './resolve-options.ts';
 import { ATTR, recordError, SPAN } from './tracing.ts';
 
@@ -103,7 +104,12 @@ export function classifyCallError(
       model: tier.model,
     });
   }
-  if (ProviderError.isInstance(error) || CascadeError.isInstance(error)) return error;
+  if (ProviderError.isInstance(error)) {
+    // Built by this copy of core it is clean already; one from another copy (or an older version) may not be.
+    redactSecretsInPlace(error);
+    return error;
+  }
+  if (CascadeError.isInstance(error)) return error;
   return new ProviderError(
     `provider '${tier.provider.id}' failed: ${error instanceof Error ? error.message : String(error)}`,
     { kind: 'unknown', retryable: false, providerId: tier.provider.id, model: tier.model, cause: error },

@@ -192,6 +192,7 @@ export interface GateContext {
   /** The value carried from earlier gates; `undefined` before any gate set one. */
   readonly value: unknown;
   readonly usage: Usage;
+  /** Aborted when the run is aborted, another tier wins a hedge or race, or the gate's time budget runs out. */
   readonly signal: AbortSignal;
 }
 
@@ -214,6 +215,16 @@ export interface Gate<TValue = unknown> {
    * no response format of their own.
    */
   readonly responseFormat?: ResponseFormat;
+  /**
+   * Time budget of one evaluation, in milliseconds, for a gate that knows its work (a model-graded check,
+   * say); overrides the tier's and the cascade's `gateTimeoutMs`. Past it the engine aborts `signal` and
+   * records the gate failed with reason `gate-timeout`.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Judges the answer. Must bound its own synchronous work: the engine's time budget can abort `signal`
+   * and stop waiting for a pending answer, but cannot interrupt code that blocks the event loop.
+   */
   evaluate(context: GateContext): GateResult<TValue> | Promise<GateResult<TValue>>;
   /**
    * For gates that need samples: when the provider cannot return several candidates in one call, the engine

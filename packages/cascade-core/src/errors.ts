@@ -1,49 +1,10 @@
+import { CascadeError, type CascadeErrorOptions, hasCode } from './cascade-error.ts';
+import { redactSecrets, redactSecretsInPlace } from './redact-secrets.ts';
 import type { Attempt } from './result.ts';
 
-/** Stable error codes: scripts and users branch on these, never on messages. */
-export type CascadeErrorCode =
-  | 'CONFIG_INVALID'
-  | 'PROVIDER_ERROR'
-  | 'CASCADE_EXHAUSTED'
-  | 'BUDGET_EXCEEDED'
-  | 'ABORTED'
-  | 'NO_TIER_AVAILABLE';
-
-// A registry-wide symbol, so checks work across duplicate copies of this package (instanceof does not).
-const MARKER = Symbol.for('llm-cascade.error');
-
-function hasCode(value: unknown, code?: CascadeErrorCode): value is CascadeError {
-  if (typeof value !== 'object' || value === null) return false;
-  const marked = (value as { [MARKER]?: unknown })[MARKER] === true;
-  return marked && (code === undefined || (value as { code?: unknown }).code === code);
-}
-
-export interface CascadeErrorOptions {
-  readonly cause?: unknown;
-}
-
-/** Base of every error llm-cascade throws. `code` is stable; `cause` keeps the original error. */
-export class CascadeError extends Error {
-  readonly code: CascadeErrorCode;
-
-  constructor(code: CascadeErrorCode, message: string, options: CascadeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = 'CascadeError';
-    Object.defineProperty(this, MARKER, { value: true });
-  }
-
-  static isInstance(value: unknown): value is CascadeError {
-    return hasCode(value);
-  }
-
-  /** Converts an unknown throw into a CascadeError, keeping the original as `cause`. */
-  static from(value: unknown, code: CascadeErrorCode = 'PROVIDER_ERROR'): CascadeError {
-    if (hasCode(value)) return value;
-    const message = value instanceof Error ? value.message : String(value);
-    return new CascadeError(code, message, { cause: value });
-  }
-}
+// The base lives in its own module (see there); re-exported so every error is importable from here.
+export type { CascadeErrorCode, CascadeErrorOptions } from './cascade-error.ts';
+export { CascadeError } from './cascade-error.ts';
 
 /** Invalid configuration, raised when the cascade is built. `field` names the offending option path. */
 export class ConfigError extends CascadeError {
@@ -81,9 +42,18 @@ export interface ProviderErrorOptions extends CascadeErrorOptions {
   readonly retryAfterMs?: number;
   readonly providerId?: string;
   readonly model?: string;
+  /**
+   * Credentials to scrub from the message and the cause (the provider's configured API key), on top of
+   * the shapes always scrubbed (see `redactSecrets`). Used once, never stored on the error.
+   */
+  readonly secrets?: readonly string[];
 }
 
-/** A failed provider call, already classified by the provider. */
+/**
+ * A failed provider call, already classified by the provider. Its message and cause are scrubbed of
+ * credentials when it is built (`Bearer` tokens, `sk-` keys, `api-key:` pairs, and `options.secrets`), so
+ * a server that echoes the API key cannot leak it into attempts, spans, logs or trace files.
+ */
 export class ProviderError extends CascadeError {
   readonly kind: ProviderErrorKind;
   readonly retryable: boolean;
@@ -93,7 +63,9 @@ export class ProviderError extends CascadeError {
   readonly model: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    super('PROVIDER_ERROR', message, options);
+    const redaction = { secrets: options.secrets ?? [] };
+    if (options.cause !== undefined) redactSecretsInPlace(options.cause, redaction);
+    super('PROVIDER_ERROR', redactSecrets(message, redaction), { cause: options.cause });
     this.name = 'ProviderError';
     this.kind = options.kind;
     this.retryable = options.retryable;

@@ -44,7 +44,7 @@ export type {
 } from './contracts.ts';
 export { SPECIFICATION_VERSION } from './contracts.ts';
 export type { Cascade, TierHealth } from './engine.ts';
-export { createCascade, defaultRepairPrompt } from './engine.ts';
+export { createCascade } from './engine.ts';
 export type { CascadeErrorCode, CascadeErrorOptions, ProviderErrorKind, ProviderErrorOptions } from './errors.ts';
 export {
   AbortError,
@@ -72,6 +72,10 @@ export type {
   TierConfig,
 } from './options.ts';
 export { addUsage, costOf, estimateInputTokens } from './pricing.ts';
+export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './provider-request.ts';
+export type { RedactSecretsOptions } from './redact-secrets.ts';
+export { redactSecrets } from './redact-secrets.ts';
+export { defaultRepairPrompt } from './repair-turn.ts';
 export type {
   Attempt,
   AttemptKind,
@@ -82,5 +86,4 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
-export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './run-state.ts';
 export { ATTR, SPAN } from './tracing.ts';

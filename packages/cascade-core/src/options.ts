@@ -20,6 +20,8 @@ export interface TierConfig {
   readonly repairs?: number;
   /** Concurrent provider calls to this tier, across all runs of the cascade. Default 64. */
   readonly maxConcurrency?: number;
+  /** Time budget of one gate evaluation on this tier; overrides the cascade's `gateTimeoutMs`. */
+  readonly gateTimeoutMs?: number;
   /** Gates for this tier; replaces the cascade's `gates` (built-in soft-failure gates still run first). */
   readonly gates?: readonly Gate[];
   /** Output cap sent to the provider when the request sets none; also the budget estimate's output size. */
@@ -62,6 +64,12 @@ export interface CascadeOptions {
   /** Gates run in order at every tier without gates of its own, after the built-in soft-failure gates. */
   readonly gates?: readonly Gate[];
   readonly builtinGates?: BuiltinGateOptions | false;
+  /**
+   * Time budget of one gate evaluation, in milliseconds. Default 30,000. A gate that overruns fails with
+   * reason `gate-timeout` and its `signal` is aborted; a tier's `gateTimeoutMs` or a gate's own `timeoutMs`
+   * overrides it. A synchronous gate cannot be interrupted: its overrun is found when it returns.
+   */
+  readonly gateTimeoutMs?: number;
   /** Reject at build time a gate whose requirement (logprobs) a tier cannot meet, instead of skipping it. */
   readonly strict?: boolean;
   /** When every tier fails: throw `CascadeExhaustedError` (default) or return the best attempt, not accepted. */

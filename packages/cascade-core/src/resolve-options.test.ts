@@ -51,6 +51,13 @@ describe('configuration errors name the field', () => {
     ['fractional retries', { tiers: [{ ...tier, retries: 1.5 }] }, 'tiers[0].retries'],
     ['negative repairs', { tiers: [{ ...tier, repairs: -1 }] }, 'tiers[0].repairs'],
     ['zero concurrency', { tiers: [{ ...tier, maxConcurrency: 0 }] }, 'tiers[0].maxConcurrency'],
+    // Past setTimeout's largest delay a timer fires at once: the tier would time out every call.
+    ['timeout beyond a timer', { tiers: [{ ...tier, timeoutMs: 2 ** 31 }] }, 'tiers[0].timeoutMs'],
+    [
+      'error rate threshold above 1',
+      { tiers: [tier], circuitBreaker: { errorRateThreshold: 1.5 } },
+      'circuitBreaker.errorRateThreshold',
+    ],
     ['not a provider', { tiers: [{ ...tier, provider: {} }] }, 'tiers[0].provider.specificationVersion'],
     [
       'provider of another version',

@@ -19,6 +19,8 @@ export interface ResolvedTier {
   readonly repairs: number;
   readonly limit: LimitFunction;
   readonly gates: readonly Gate[];
+  /** Each gate's time budget, by position in `gates`: the gate's own, else the tier's, else the cascade's. */
+  readonly gateTimeoutsMs: readonly number[];
   /** Gates this tier cannot serve, with the reason they are reported `skipped`. */
   readonly skippedGates: ReadonlyMap<Gate, string>;
   readonly samples: number;
@@ -51,6 +53,15 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_REPAIRS = 1;
 const DEFAULT_MAX_CONCURRENCY = 64;
+/**
+ * Time one gate evaluation may take. Well above what the shipped gates need (microseconds for schema,
+ * logprob and vote checks; milliseconds for a warm TypeScript check) and not below the code-compiles
+ * gate's own bounds (10 s a check, 30 s for a cold checker start), so a gate that bounds its own work keeps
+ * its own, more precise verdict; yet a stalled gate holds a run for at most half a default tier timeout.
+ */
+export const DEFAULT_GATE_TIMEOUT_MS = 30_000;
+// setTimeout's largest delay; a longer one fires at once.
+const MAX_TIMER_MS = 2_147_483_647;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75,6 +86,13 @@ function checkNumber(
       `must be ${rule.exclusiveMin === true ? 'greater than' : 'at least'} ${rule.min}, got ${value}`,
     );
   }
+  if (rule.max !== undefined && value > rule.max)
+    throw new ConfigError(field, `must be at most ${rule.max}, got ${value}`);
+}
+
+/** A duration a timer will wait: above 0, and within what `setTimeout` can wait (it fires at once beyond). */
+function checkTimerMs(field: string, value: unknown): void {
+  checkNumber(field, value, { min: 0, exclusiveMin: true, max: MAX_TIMER_MS });
 }
 
 function checkFunction(field: string, value: unknown): void {
@@ -124,6 +142,7 @@ function checkGates(field: string, gates: unknown): readonly Gate[] {
       throw new ConfigError(`${gateField}.name`, `duplicates gate '${gate.name}'; names identify gates in reports`);
     }
     names.add(gate.name);
+    checkTimerMs(`${gateField}.timeoutMs`, gate.timeoutMs);
     const requires = gate.requires;
     if (requires !== undefined) {
       if (!isRecord(requires)) throw new ConfigError(`${gateField}.requires`, 'must be an object');
@@ -172,7 +191,8 @@ function resolveTier(
     );
   }
   checkPrice(`${field}.price`, price);
-  checkNumber(`${field}.timeoutMs`, tier.timeoutMs, { min: 0, exclusiveMin: true });
+  checkTimerMs(`${field}.timeoutMs`, tier.timeoutMs);
+  checkTimerMs(`${field}.gateTimeoutMs`, tier.gateTimeoutMs);
   checkNumber(`${field}.retries`, tier.retries, { integer: true, min: 0 });
   checkNumber(`${field}.repairs`, tier.repairs, { integer: true, min: 0 });
   checkNumber(`${field}.maxConcurrency`, tier.maxConcurrency, { integer: true, min: 1, allowInfinity: true });
@@ -214,6 +234,8 @@ function resolveTier(
     responseFormat ??= gate.responseFormat;
   });
 
+  const gates = [...builtins, ...userGates];
+  const gateTimeoutMs = tier.gateTimeoutMs ?? options.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS;
   const capabilities = provider.capabilities;
   return {
     name: tier.name,
@@ -225,7 +247,8 @@ function resolveTier(
     retries: tier.retries ?? DEFAULT_RETRIES,
     repairs: tier.repairs ?? DEFAULT_REPAIRS,
     limit: pLimit(tier.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
-    gates: [...builtins, ...userGates],
+    gates,
+    gateTimeoutsMs: gates.map((gate) => gate.timeoutMs ?? gateTimeoutMs),
     skippedGates,
     samples,
     wantsLogprobs,
@@ -306,6 +329,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     throw new ConfigError('tiers', `must be an array of tiers, got ${describe(options.tiers)}`);
   if (options.tiers.length === 0) throw new ConfigError('tiers', 'needs at least one tier');
   checkNumber('budgetUsd', options.budgetUsd, { min: 0 });
+  checkTimerMs('gateTimeoutMs', options.gateTimeoutMs);
   checkOneOf('onExhausted', options.onExhausted, ['throw', 'best']);
   checkOneOf('onBudgetExceeded', options.onBudgetExceeded, ['throw', 'best']);
   checkFunction('router', options.router);

@@ -1,7 +1,6 @@
+import type { CascadeError } from './cascade-error.ts';
 import type { Candidate, GateStatus, Usage } from './contracts.ts';
-import type { CascadeError } from './errors.ts';
 
-/** How an attempt came about. */
 /**
  * How an attempt came about: the run's `first`, a `retry` after a provider error, a `repair` with a gate's
  * feedback, an `escalation` after a lower tier failed, a `hedge` started because a lower tier was slow, or

@@ -249,6 +249,7 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): Anthr
           providerId: 'anthropic',
           model: request.model,
           cause: error,
+          secrets,
         });
       }
       throw classifyError(error, { model: request.model, signal, secrets });

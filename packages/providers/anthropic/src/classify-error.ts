@@ -35,14 +35,8 @@ const BY_TYPE: { readonly [type: string]: readonly [ProviderErrorKind, boolean] 
 export interface ClassifyContext {
   readonly model: string;
   readonly signal: AbortSignal;
-  /** Strings that must never appear in a message (the API key). */
+  /** Strings that must never appear in an error, its message or its cause (the API key). */
   readonly secrets: readonly string[];
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (secret.length >= 8) result = result.split(secret).join('[redacted]');
-  return result;
 }
 
 function describeBody(error: APIError): string {
@@ -62,9 +56,10 @@ export function classifyError(error: unknown, context: ClassifyContext): unknown
   const { model, signal, secrets } = context;
   if (signal.aborted) return signal.reason;
   if (ProviderError.isInstance(error)) return error;
-  const base = { providerId: 'anthropic', model, cause: error };
+  // Core's ProviderError scrubs `secrets` (and key-like shapes) from the message and the cause it keeps.
+  const base = { providerId: 'anthropic', model, cause: error, secrets };
   const tooLarge = ResponseTooLargeError.find(error);
-  if (tooLarge !== undefined) return malformed(tooLarge.message, model, false, error);
+  if (tooLarge !== undefined) return malformed(tooLarge.message, model, false, error, secrets);
   if (error instanceof APIUserAbortError) {
     return new ProviderError('anthropic: the request was aborted by the client', {
       kind: 'unknown',
@@ -77,7 +72,7 @@ export function classifyError(error: unknown, context: ClassifyContext): unknown
   }
   if (error instanceof APIConnectionError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new ProviderError(redact(`anthropic: connection failed${cause}`, secrets), {
+    return new ProviderError(`anthropic: connection failed${cause}`, {
       kind: 'connection',
       retryable: true,
       ...base,
@@ -92,26 +87,23 @@ export function classifyError(error: unknown, context: ClassifyContext): unknown
         : (BY_TYPE[type ?? ''] ?? ['unknown', false]);
     const retryAfterMs = retryable ? parseRetryAfter(error.headers) : undefined;
     const where = status !== undefined ? `${status}` : 'stream error';
-    return new ProviderError(
-      redact(`anthropic ${where}${type === undefined ? '' : ` ${type}`}: ${describeBody(error)}`, secrets),
-      {
-        kind,
-        retryable,
-        ...(status === undefined ? {} : { status }),
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        ...base,
-      },
-    );
+    return new ProviderError(`anthropic ${where}${type === undefined ? '' : ` ${type}`}: ${describeBody(error)}`, {
+      kind,
+      retryable,
+      ...(status === undefined ? {} : { status }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...base,
+    });
   }
   if (error instanceof SyntaxError) {
-    return malformed(`the response body is not valid JSON (cut off?): ${error.message}`, model, true, error);
+    return malformed(`the response body is not valid JSON (cut off?): ${error.message}`, model, true, error, secrets);
   }
   if (
     error instanceof TypeError &&
     /terminated|aborted|socket|closed/i.test(`${error.message} ${String(error.cause)}`)
   ) {
-    return malformed(`the response body broke off mid-way (${error.message})`, model, true, error);
+    return malformed(`the response body broke off mid-way (${error.message})`, model, true, error, secrets);
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(redact(`anthropic: ${message}`, secrets), { kind: 'unknown', retryable: false, ...base });
+  return new ProviderError(`anthropic: ${message}`, { kind: 'unknown', retryable: false, ...base });
 }

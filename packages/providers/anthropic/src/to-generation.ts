@@ -35,13 +35,20 @@ function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-export function malformed(message: string, model: string, retryable: boolean, cause?: unknown): ProviderError {
+export function malformed(
+  message: string,
+  model: string,
+  retryable: boolean,
+  cause?: unknown,
+  secrets?: readonly string[],
+): ProviderError {
   return new ProviderError(`anthropic: ${message}`, {
     kind: 'malformed-response',
     retryable,
     providerId: 'anthropic',
     model,
     ...(cause === undefined ? {} : { cause }),
+    ...(secrets === undefined ? {} : { secrets }),
   });
 }
 

@@ -6,6 +6,8 @@ import { ResponseTooLargeError } from './limit-response-size.ts';
 export interface CallContext {
   readonly providerId: string;
   readonly model: string;
+  /** The client's API key: scrubbed from every error built for the call, whatever its shape. */
+  readonly secrets?: readonly string[];
 }
 
 const MAX_MESSAGE_CHARS = 300;
@@ -81,6 +83,7 @@ export function malformed(
     retryable: options.retryable,
     providerId: context.providerId,
     model: context.model,
+    ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
     ...(options.status === undefined ? {} : { status: options.status }),
     ...(options.cause === undefined ? {} : { cause: options.cause }),
   });
@@ -141,7 +144,12 @@ export function classifyPayloadError(payload: unknown): StatusRule {
  */
 export function classifyError(error: unknown, context: CallContext): ProviderError {
   if (ProviderError.isInstance(error)) return error;
-  const base = { providerId: context.providerId, model: context.model, cause: error };
+  const base = {
+    providerId: context.providerId,
+    model: context.model,
+    cause: error,
+    ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
+  };
 
   const tooLarge = ResponseTooLargeError.find(error);
   const api = apiErrorView(error);

@@ -163,6 +163,8 @@ interface ResolvedOptions {
   readonly prices: PriceTable;
   readonly missingUsage: MissingUsage;
   readonly requestIdHeader: string | undefined;
+  /** The client's API key, scrubbed from every error a call builds (a server may echo it). */
+  readonly secrets: readonly string[];
 }
 
 function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
@@ -246,6 +248,7 @@ function resolveOptions(options: OpenAIProviderOptions): ResolvedOptions {
     prices: prices ?? (id === 'openai' ? openaiPrices.models : {}),
     missingUsage: options.missingUsage ?? 'error',
     requestIdHeader: options.requestIdHeader,
+    secrets: typeof client.apiKey === 'string' ? [client.apiKey] : [],
   };
 }
 
@@ -268,7 +271,7 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
   async function generate(request: ProviderRequest, generateOptions: GenerateOptions): Promise<Generation> {
     const { signal } = generateOptions;
     signal.throwIfAborted();
-    const context: CallContext = { providerId: resolved.id, model: request.model };
+    const context: CallContext = { providerId: resolved.id, model: request.model, secrets: resolved.secrets };
     const body = buildRequestBody(request, generateOptions, resolved);
     const timeoutMs = generateOptions.timeoutMs ?? resolved.timeoutMs;
     // The client's own timeout stops at the response headers of a stream; this deadline covers the whole
@@ -293,12 +296,7 @@ export function openaiProvider(options: OpenAIProviderOptions = {}): OpenAIProvi
     const timeoutError = () =>
       new ProviderError(
         `provider '${context.providerId}' (model '${context.model}'): request timed out after ${timeoutMs} ms`,
-        {
-          kind: 'timeout',
-          retryable: true,
-          providerId: context.providerId,
-          model: context.model,
-        },
+        { kind: 'timeout', retryable: true, providerId: context.providerId, model: context.model },
       );
     // Whatever the client throws after the caller aborted is the abort, not a provider failure.
     const fail = (error: unknown): unknown =>

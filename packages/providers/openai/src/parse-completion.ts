@@ -103,7 +103,13 @@ export function parseCompletion(input: ParseCompletionInput): Generation {
       isRecord(body.error) && typeof body.error.message === 'string' ? body.error.message : JSON.stringify(body.error);
     throw new ProviderError(
       `provider '${context.providerId}' (model '${context.model}') sent an error in a ${input.status} body: ${summariseBody(message)}`,
-      { kind: rule.kind, retryable: rule.retryable, providerId: context.providerId, model: context.model },
+      {
+        kind: rule.kind,
+        retryable: rule.retryable,
+        providerId: context.providerId,
+        model: context.model,
+        ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
+      },
     );
   }
   if (!Array.isArray(body.choices) || body.choices.length === 0) {
