@@ -71,7 +71,8 @@ describe('the demo (pnpm demo)', () => {
     expect(stdout).toMatch(
       /^ {2}23\.4% saved counting every dollar spent \(33\.5% saved on the answered items alone\)$/m,
     );
-    expect(stdout).toMatch(/^ {2}latency p50 \d+ ms, p95 \d+ ms$/m);
+    // Wall-clock figures: under load they print in seconds ("1.9 s"), so only the shape is checked.
+    expect(stdout).toMatch(/^ {2}latency p50 [\d.]+ m?s, p95 [\d.]+ m?s$/m);
     expect(stdout).toContain('results: examples/structured-extraction/.cascade-out/results.jsonl');
     expect(stdout).toMatch(/^traces: \d+ spans in examples\/structured-extraction\/\.cascade-out\/traces\.jsonl/m);
 
