@@ -132,12 +132,16 @@ describe.skipIf(!linux)('a crashed or runaway checker (Linux: finds and kills ch
     expect((await python.check('x = 1')).status).toBe('pass');
   });
 
-  it('TypeScript compiler over its memory cap is killed: too-large, then recovery', { timeout: 90_000 }, async () => {
+  it('TypeScript compiler over its memory cap is killed: memory-limit, then recovery', {
+    timeout: 90_000,
+  }, async () => {
     const typescript = gate({ language: 'typescript', timeoutMs: 60_000, compilerMemoryMb: 300 });
     await typescript.warmUp();
     const result = await typescript.evaluate(gateContext({ text: PERMUTATIONS }));
-    expect(result).toMatchObject({ status: 'fail', reason: 'too-large' });
-    expect(result.details?.message).toMatch(/memory cap/);
+    expect(result).toMatchObject({ status: 'fail', reason: 'memory-limit' });
+    expect(result.details?.message).toMatch(/memory cap \(\d+ MiB > 300 MiB\)/);
+    expect(result.feedback).toMatch(/more than the checker's 300 MiB of memory/);
+    expect(result.feedback).toMatch(/recursive conditional or mapped types/);
     expect((await typescript.check('export const ok = 1;')).status).toBe('pass');
   });
 });

@@ -43,7 +43,8 @@ export function watchMemory(
   pid: number,
   limitMb: number,
   onExceeded: (usedMb: number) => void,
-  intervalMs = 100,
+  // Often enough that a runaway compiler (about 1 GB/s at worst) passes the cap by a few tens of MiB at most.
+  intervalMs = 50,
 ): () => void {
   let stopped = false;
   let polling = false;
