@@ -169,6 +169,7 @@ describe('regular expression literals Node refuses', () => {
   });
 
   it('finds a bad literal anywhere: in a template, in JSX, under a long member chain', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test, not a template
     expect((await javascript.check('const t = `${f(/[z-a]/)}`;')).reason).toBe('syntax-error');
     const jsx = gate({ language: 'javascript', jsx: true });
     expect((await jsx.check('const v = <p title={/[z-a]/.source}>x</p>;')).reason).toBe('syntax-error');

@@ -11,6 +11,7 @@ describe('scanNesting', () => {
   it('counts (, [, { and template ${ as nesting', () => {
     expect(depthOf('const a = 1;')).toBe(0);
     expect(depthOf('f(a[b({c: 1})]);')).toBe(4);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test, not a template
     expect(depthOf('const s = `a${`b${c}`}`;')).toBe(2);
     expect(depthOf('if (a) { while (b) { x(); } }')).toBe(3);
   });
@@ -50,12 +51,15 @@ describe('scanNesting', () => {
   });
 
   it('returns to template text when a template expression closes, at any depth', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test, not a template
     expect(depthOf('const s = `${a}((${b}((`; f(1);')).toBe(1);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test, not a template
     expect(depthOf('const s = `${ { a: `${ [1] }` } }`;')).toBe(4);
   });
 
   it('ignores closers with nothing open, and a closing ) or ] cannot end a template expression', () => {
     expect(depthOf(')))]]]}}} f(1);')).toBe(1);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test, not a template
     expect(depthOf('const s = `${ ) }((`;')).toBe(1);
   });
 
