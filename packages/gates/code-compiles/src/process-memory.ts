@@ -43,7 +43,8 @@ export function watchMemory(
   pid: number,
   limitMb: number,
   onExceeded: (usedMb: number) => void,
-  // Often enough that a runaway compiler (about 1 GB/s at worst) passes the cap by a few tens of MiB at most.
+  // A runaway compiler passes the cap by what it allocates between two polls: about 1 MiB on the recursive
+  // permutations type of lifecycle.test.ts.
   intervalMs = 50,
 ): () => void {
   let stopped = false;
