@@ -32,8 +32,9 @@ export interface CodeCompilesGateOptions {
    */
   readonly declarations?: { readonly [fileName: string]: string };
   /**
-   * Real directories the compiler may read (absolute paths), e.g. a `node_modules` whose `@types` the code
-   * needs. Nothing else on disk is visible to it besides its own lib files.
+   * Directories the compiler may read (absolute paths), e.g. a `node_modules` whose `@types` the code needs.
+   * Nothing else on disk is visible to it besides its own lib files. A path counts as inside only if its real
+   * path (symbolic links resolved) lies inside a directory's real path: a link out of it leads nowhere.
    */
   readonly readableDirectories?: readonly string[];
   /** TypeScript diagnostic codes to ignore (2307 for unresolvable imports in snippets, for example). */
