@@ -53,6 +53,22 @@ describe('TypeScript type-check (TypeScript 7, virtual file system)', () => {
     ]);
   });
 
+  it('reports a regular expression literal tsgo refuses as a syntax error (TS1xxx), not a type error', async () => {
+    const result = await strict.check('export const ok = 1;\nexport const r = /[z-a]/;\n');
+    expect(result).toMatchObject({ status: 'fail', reason: 'syntax-error' });
+    expect(result.diagnostics).toEqual([
+      {
+        kind: 'syntax',
+        severity: 'error',
+        line: 2,
+        // The range `z-a`, inside the literal.
+        column: 20,
+        code: 'TS1517',
+        message: 'Range out of order in character class.',
+      },
+    ]);
+  });
+
   it('counts columns in UTF-16 code units, past accents and emoji', async () => {
     const result = await strict.check('const s = "é😀"; const n: number = s;');
     // `n` is the 24th UTF-16 unit (é is one, 😀 two); in UTF-8 bytes it would be the 27th.
