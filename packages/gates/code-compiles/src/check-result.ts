@@ -21,7 +21,10 @@ export interface CodeCheckResult {
   readonly status: 'pass' | 'fail';
   readonly reason: CodeCompilesReason;
   readonly language: CodeLanguage;
-  /** Every diagnostic, errors and warnings, untrimmed (each message capped at 4,000 characters). */
+  /**
+   * The diagnostics, errors and warnings, in the compiler's order: at most 1,000 (`errors` counts those), each
+   * message capped at 4,000 characters.
+   */
   readonly diagnostics: readonly CodeDiagnostic[];
   readonly errors: number;
   readonly warnings: number;

@@ -136,6 +136,21 @@ describe('lone surrogates', () => {
   });
 });
 
+describe('thousands of errors', () => {
+  it.each(['javascript', 'typescript'] as const)(
+    '%s: sends back the first 1,000 diagnostics, not all 6,000',
+    {
+      timeout: 60_000,
+    },
+    async (language) => {
+      const checker = gate({ language });
+      const result = await checker.evaluate(gateContext({ text: fence(language, 'let a = 1;\n'.repeat(6_000)) }));
+      expect(result).toMatchObject({ status: 'fail', details: { errors: 1_000 } });
+      expect(result.feedback).toMatch(/\.\.\.and 990 more errors\.$/);
+    },
+  );
+});
+
 describe('regular expression literals Node refuses', () => {
   const javascript = gate({ language: 'javascript' });
 

@@ -12,7 +12,7 @@
 import { parseSync } from 'oxc-parser';
 import { type CodeDiagnostic, lineStartsOf, positionOf } from './diagnostics.ts';
 import { scanNesting } from './nesting-depth.ts';
-import type { JavaScriptParseResponse, JavaScriptParserConfig } from './worker-protocol.ts';
+import { type JavaScriptParseResponse, type JavaScriptParserConfig, MAX_DIAGNOSTICS } from './worker-protocol.ts';
 
 // Messages can quote long stretches of code; cap them before they are sent back.
 const MESSAGE_CAP = 4000;
@@ -66,6 +66,7 @@ function invalidRegularExpressions(program: unknown, lineStarts: readonly number
       }
       continue;
     }
+    if (out.length >= MAX_DIAGNOSTICS) break;
     for (const key in node) {
       const child = node[key];
       if (typeof child === 'object' && child !== null) stack.push(child);
@@ -94,7 +95,7 @@ function parse(source: string, config: JavaScriptParserConfig): JavaScriptParseR
     if (scan.regularExpressions === 0 && !config.jsx) return { diagnostics: [] };
     return { diagnostics: invalidRegularExpressions(result.program, lineStarts) };
   }
-  const diagnostics = result.errors.map((error): CodeDiagnostic => {
+  const diagnostics = result.errors.slice(0, MAX_DIAGNOSTICS).map((error): CodeDiagnostic => {
     const [primary, ...others] = error.labels;
     const position = primary === undefined ? { line: 0, column: 0 } : positionOf(lineStarts, primary.start);
     let message = error.message;

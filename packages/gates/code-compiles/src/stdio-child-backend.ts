@@ -34,7 +34,8 @@ export class StdioChildBackend<TRequest extends object, TResponse> implements Ch
   readonly #options: StdioChildBackendOptions<TResponse>;
   #child: ChildProcessByStdio<Writable, Readable, Readable> | undefined;
   #alive = false;
-  #buffer = '';
+  /** Pieces of a line not yet ended; joined once its newline arrives, so a long line costs linear time. */
+  #partial: string[] = [];
   #stderr = '';
   #nextId = 0;
   #pending: { id: number; resolve: (value: TResponse) => void; reject: (error: unknown) => void } | undefined;
@@ -96,12 +97,17 @@ export class StdioChildBackend<TRequest extends object, TResponse> implements Ch
   }
 
   #receive(chunk: string): void {
-    this.#buffer += chunk;
+    let start = 0;
     for (;;) {
-      const end = this.#buffer.indexOf('\n');
-      if (end === -1) return;
-      const line = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 1);
+      const end = chunk.indexOf('\n', start);
+      if (end === -1) {
+        if (start < chunk.length) this.#partial.push(chunk.slice(start));
+        return;
+      }
+      this.#partial.push(chunk.slice(start, end));
+      start = end + 1;
+      const line = this.#partial.length === 1 ? (this.#partial[0] as string) : this.#partial.join('');
+      this.#partial = [];
       let message: { ready?: boolean; id?: number };
       try {
         message = JSON.parse(line) as typeof message;

@@ -18,12 +18,13 @@ import type { FileSystem, FileSystemEntries } from 'typescript/unstable/fs';
 import { API, type Diagnostic, type Snapshot } from 'typescript/unstable/sync';
 import { type CodeDiagnostic, lineStartsOf, positionOf } from './diagnostics.ts';
 import { nestingFailure } from './nesting-depth.ts';
-import type {
-  MainToWorker,
-  NodeCheckRequest,
-  NodeCheckResponse,
-  NodeWorkerConfig,
-  WorkerToMain,
+import {
+  MAX_DIAGNOSTICS,
+  type MainToWorker,
+  type NodeCheckRequest,
+  type NodeCheckResponse,
+  type NodeWorkerConfig,
+  type WorkerToMain,
 } from './worker-protocol.ts';
 
 const ROOT = '/answer';
@@ -275,6 +276,7 @@ class TypeScriptChecker {
     const ignored = this.#config.ignoreDiagnosticCodes;
     const out: CodeDiagnostic[] = [];
     for (const d of all) {
+      if (out.length >= MAX_DIAGNOSTICS) break;
       if (ignored.includes(d.code)) continue;
       const inAnswer = d.fileName === undefined || d.fileName === project.answerPath;
       const position = inAnswer && d.fileName !== undefined ? positionOf(lineStarts, d.pos) : { line: 0, column: 0 };

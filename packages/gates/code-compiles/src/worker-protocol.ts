@@ -3,6 +3,12 @@ import type { CodeDiagnostic } from './diagnostics.ts';
 /** A JSON value, as compiler options are written in a tsconfig. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
+/**
+ * Diagnostics a checker sends back at most, in the compiler's order. A hostile answer can make thousands
+ * (6,000 redeclarations are 1 MB of JSON), and the answer is parsed on the caller's thread.
+ */
+export const MAX_DIAGNOSTICS = 1_000;
+
 /** Code whose brackets nest past the limit: it was not parsed. Positions are 1-based, columns in UTF-16 units. */
 export interface NestingFailure {
   readonly depth: number;
