@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CodeCheckResult, type CodeCompilesGate, codeCompilesGate } from './code-compiles-gate.ts';
+import type { CodeCheckResult } from './check-result.ts';
+import { type CodeCompilesGate, codeCompilesGate } from './code-compiles-gate.ts';
 import { defaultPoolSize } from './gate-options.ts';
 import type { CodeLanguage } from './languages.ts';
 

@@ -21,18 +21,21 @@ export interface CheckBackend<TRequest, TResponse> {
 /** Why a backend stopped: a crash (any death or protocol error) or its memory cap. */
 export class BackendFailure extends Error {
   readonly memoryLimit: boolean;
+  /** The signal that ended the checker's process (`SIGSEGV` for a native stack overflow), when one did. */
+  readonly signal: string | undefined;
 
-  constructor(message: string, options: { memoryLimit?: boolean; cause?: unknown } = {}) {
+  constructor(message: string, options: { memoryLimit?: boolean; signal?: string | undefined; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BackendFailure';
     this.memoryLimit = options.memoryLimit === true;
+    this.signal = options.signal;
   }
 }
 
 export type PoolOutcome<TResponse> =
   | { readonly kind: 'done'; readonly value: TResponse; readonly durationMs: number }
   | { readonly kind: 'timeout'; readonly durationMs: number }
-  | { readonly kind: 'crashed'; readonly message: string; readonly durationMs: number }
+  | { readonly kind: 'crashed'; readonly message: string; readonly durationMs: number; readonly signal?: string }
   | { readonly kind: 'memory-limit'; readonly message: string; readonly durationMs: number }
   | { readonly kind: 'aborted' };
 
@@ -316,10 +319,16 @@ export class CheckPool<TRequest, TResponse> {
       }
       this.#crashes += 1;
       const message = messageOf(error);
+      const failure = error instanceof BackendFailure ? error : undefined;
       outcome =
-        error instanceof BackendFailure && error.memoryLimit
+        failure?.memoryLimit === true
           ? { kind: 'memory-limit', message, durationMs }
-          : { kind: 'crashed', message, durationMs };
+          : {
+              kind: 'crashed',
+              message,
+              durationMs,
+              ...(failure?.signal === undefined ? {} : { signal: failure.signal }),
+            };
     } finally {
       clearTimeout(timer);
       if (slot.backend === backend) backend.unref();

@@ -95,7 +95,8 @@ describe('codeCompilesGate as a cascade gate', () => {
     expect(small.stats.typescript).toBeUndefined();
   });
 
-  it('checks whichever language the fence names when no language is set', async () => {
+  // Starts three kinds of checker cold: a worker thread with tsgo, a Node parser process and Python.
+  it('checks whichever language the fence names when no language is set', { timeout: 60_000 }, async () => {
     const any = gate();
     expect((await any.evaluate(gateContext({ text: answer('py', 'def f(:\n  pass') }))).reason).toBe('syntax-error');
     expect((await any.evaluate(gateContext({ text: answer('js', 'let a = 1;') }))).status).toBe('pass');

@@ -1,37 +1,29 @@
 import type { Gate, GateContext, GateResult } from '@llm-cascade/core';
-import { CheckPool, type CheckPoolStats, type PoolOutcome } from './check-pool.ts';
-import { type CodeDiagnostic, formatFeedback } from './diagnostics.ts';
+import {
+  OXC_PARSER_PACKAGE,
+  type PackageResolver,
+  requireBackendPackage,
+  resolveInstalledPackage,
+  TYPESCRIPT_PACKAGE,
+} from './backend-packages.ts';
+import { CheckPool, type CheckPoolStats } from './check-pool.ts';
+import {
+  abortError,
+  type CodeCheckResult,
+  failure,
+  fromDiagnostics,
+  fromOutcome,
+  fromPythonResponse,
+  tooDeep,
+} from './check-result.ts';
 import { extractCode } from './extract-code.ts';
-import { type CodeCompilesGateOptions, resolveGateOptions } from './gate-options.ts';
-import { type CodeLanguage, languageLabel } from './languages.ts';
+import { type CodeCompilesGateOptions, type ResolvedGateOptions, resolveGateOptions } from './gate-options.ts';
+import { toGateResult } from './gate-verdict.ts';
+import { javascriptBackend } from './javascript-backend.ts';
+import type { CodeLanguage } from './languages.ts';
 import { type NodeCheck, NodeWorkerBackend } from './node-worker-backend.ts';
-import { PythonBackend, type PythonCheck, type PythonCheckResponse } from './python-backend.ts';
-import type { NodeCheckResponse } from './worker-protocol.ts';
-
-/** Why the gate passed or failed. */
-export type CodeCompilesReason =
-  | 'ok'
-  | 'no-code'
-  | 'syntax-error'
-  | 'type-error'
-  | 'timeout'
-  | 'too-large'
-  | 'worker-crashed';
-
-/** The outcome of checking one piece of code. */
-export interface CodeCheckResult {
-  readonly status: 'pass' | 'fail';
-  readonly reason: CodeCompilesReason;
-  readonly language: CodeLanguage;
-  /** Every diagnostic, errors and warnings, untrimmed (each message capped at 4,000 characters). */
-  readonly diagnostics: readonly CodeDiagnostic[];
-  readonly errors: number;
-  readonly warnings: number;
-  /** Time the checker spent, from hand-over to answer (queueing excluded), in milliseconds. */
-  readonly durationMs: number;
-  /** For `timeout`, `too-large` and `worker-crashed`: what happened, in a sentence. */
-  readonly message?: string;
-}
+import { type PythonCheck, type PythonCheckResponse, pythonBackend } from './python-backend.ts';
+import type { JavaScriptParseRequest, JavaScriptParseResponse, NodeCheckResponse } from './worker-protocol.ts';
 
 export interface CheckCodeOptions {
   /** Default: the gate's `language`; one of the two is needed. */
@@ -48,8 +40,11 @@ export interface WarmUpOptions {
 }
 
 export interface CodeCompilesStats {
-  /** The worker threads that check TypeScript and JavaScript. */
+  /** The worker threads that type-check TypeScript (and JavaScript with `checkJs`). */
   readonly typescript: CheckPoolStats | undefined;
+  /** The child processes that parse JavaScript. */
+  readonly javascript: CheckPoolStats | undefined;
+  /** The Python interpreters. */
   readonly python: CheckPoolStats | undefined;
 }
 
@@ -59,25 +54,74 @@ export interface CodeCompilesGate extends Gate<string> {
   check(code: string, options?: CheckCodeOptions): Promise<CodeCheckResult>;
   /**
    * Starts checkers now, so the first answers are checked warm (a TypeScript checker takes about 300 ms to
-   * start). Rejects with `ConfigError` when the compiler options or declarations are invalid.
+   * start). Rejects with `ConfigError` when the compiler options or declarations are invalid, or a checker's
+   * package is not installed.
    */
   warmUp(options?: WarmUpOptions): Promise<void>;
   /** Pool counters per checker kind; `undefined` until that kind was first used. */
   readonly stats: CodeCompilesStats;
-  /** Kills every worker thread and compiler process and waits until they are gone. */
+  /** Kills every worker thread and checker process and waits until they are gone. */
   close(): Promise<void>;
+}
+
+/** Seams for tests: how the optional checker packages are found. Not part of the public entry. */
+export interface CodeCompilesGateInternals {
+  readonly resolvePackage: PackageResolver;
 }
 
 const START_TIMEOUT_MIN_MS = 30_000;
 
-function countBy(diagnostics: readonly CodeDiagnostic[], predicate: (d: CodeDiagnostic) => boolean): number {
-  let count = 0;
-  for (const d of diagnostics) if (predicate(d)) count += 1;
-  return count;
-}
+type Pools = {
+  typescript?: CheckPool<NodeCheck, NodeCheckResponse>;
+  javascript?: CheckPool<JavaScriptParseRequest, JavaScriptParseResponse>;
+  python?: CheckPool<PythonCheck, PythonCheckResponse>;
+};
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The check was aborted', 'AbortError');
+/** Builds the checker pools lazily, each on its first use, so a gate for Python never starts a Node checker. */
+function poolFactory(resolved: ResolvedGateOptions) {
+  const pools: Pools = {};
+  const common = {
+    size: resolved.poolSize,
+    timeoutMs: resolved.timeoutMs,
+    startTimeoutMs: Math.max(START_TIMEOUT_MIN_MS, resolved.timeoutMs),
+    recycleAfter: resolved.recycleAfterChecks,
+  };
+  return {
+    pools,
+    typescript: () =>
+      (pools.typescript ??= new CheckPool({
+        ...common,
+        create: () =>
+          new NodeWorkerBackend({
+            config: {
+              compilerOptions: resolved.compilerOptions,
+              declarations: resolved.declarations,
+              readableDirectories: resolved.readableDirectories,
+              ignoreDiagnosticCodes: resolved.ignoreDiagnosticCodes,
+              jsx: resolved.jsx,
+              eagerLanguage: resolved.language === 'javascript' ? 'javascript' : 'typescript',
+              maxNestingDepth: resolved.maxNestingDepth,
+            },
+            workerMemoryMb: resolved.workerMemoryMb,
+            compilerMemoryMb: resolved.compilerMemoryMb,
+          }),
+      })),
+    javascript: () =>
+      (pools.javascript ??= new CheckPool({
+        ...common,
+        create: () =>
+          javascriptBackend({
+            config: { jsx: resolved.jsx, sourceType: resolved.sourceType, maxNestingDepth: resolved.maxNestingDepth },
+            heapMb: resolved.workerMemoryMb,
+            memoryMb: resolved.compilerMemoryMb,
+          }),
+      })),
+    python: () =>
+      (pools.python ??= new CheckPool({
+        ...common,
+        create: () => pythonBackend({ interpreter: resolved.pythonInterpreter, memoryMb: resolved.compilerMemoryMb }),
+      })),
+  };
 }
 
 /**
@@ -85,57 +129,107 @@ function abortError(signal: AbortSignal): unknown {
  * file system), JavaScript parses (oxc; optionally type-checked with checkJs), Python compiles
  * (`compile()` in a persistent interpreter). The code is never executed.
  *
- * Checks run off the caller's thread in a small pool with a queue; each has a timeout that kills and
- * replaces its worker and compiler process, so a pathological type or a huge literal fails the gate
- * (`timeout`) and the next check works. Call `close()` (or `cascade.close()`) when done: until then idle
- * workers are kept warm, though they never keep the process alive on their own.
+ * Checks run off the caller's thread in small pools with a queue: TypeScript in worker threads that drive
+ * the tsgo compiler process, JavaScript and Python in child processes, so a native crash of a parser ends
+ * only its own process. Each check has a timeout and a memory cap that kill and replace its checker, so a
+ * pathological type or deeply nested code fails the gate (`timeout`, `memory-limit`, `too-deep`) and the
+ * next check works. Call `close()` (or `cascade.close()`) when done: until then idle checkers are kept warm,
+ * though they never keep the process alive on their own.
+ *
+ * `typescript` and `oxc-parser` are optional peer dependencies: building a gate for TypeScript or
+ * JavaScript throws `ConfigError` naming the missing package and the command that installs it.
  *
  * Warning: the checker sees only the code and the declarations you give it. Imports of packages fail
  * with TS2307 unless you declare them, allow a real `node_modules` through `readableDirectories`, or
  * ignore the code.
  */
 export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCompilesGate {
+  return buildCodeCompilesGate(options, { resolvePackage: resolveInstalledPackage });
+}
+
+/** `codeCompilesGate` with its seams open; for this package's tests. */
+export function buildCodeCompilesGate(
+  options: CodeCompilesGateOptions,
+  internals: CodeCompilesGateInternals,
+): CodeCompilesGate {
   const resolved = resolveGateOptions(options);
-  let nodePool: CheckPool<NodeCheck, NodeCheckResponse> | undefined;
-  let pythonPool: CheckPool<PythonCheck, PythonCheckResponse> | undefined;
+  const factory = poolFactory(resolved);
+  const pools = factory.pools;
   let closed = false;
-  const startTimeoutMs = Math.max(START_TIMEOUT_MIN_MS, resolved.timeoutMs);
-
-  const getNodePool = (): CheckPool<NodeCheck, NodeCheckResponse> => {
-    nodePool ??= new CheckPool({
-      size: resolved.poolSize,
-      timeoutMs: resolved.timeoutMs,
-      startTimeoutMs,
-      recycleAfter: resolved.recycleAfterChecks,
-      create: () =>
-        new NodeWorkerBackend({
-          config: {
-            compilerOptions: resolved.compilerOptions,
-            declarations: resolved.declarations,
-            readableDirectories: resolved.readableDirectories,
-            ignoreDiagnosticCodes: resolved.ignoreDiagnosticCodes,
-            jsx: resolved.jsx,
-            eagerTypeScript: resolved.language !== 'javascript' || resolved.checkJs,
-            eagerLanguage: resolved.language === 'javascript' ? 'javascript' : 'typescript',
-            sourceType: resolved.sourceType,
-          },
-          workerMemoryMb: resolved.workerMemoryMb,
-          compilerMemoryMb: resolved.compilerMemoryMb,
-        }),
-    });
-    return nodePool;
+  const limits = {
+    timeoutMs: resolved.timeoutMs,
+    compilerMemoryMb: resolved.compilerMemoryMb,
+    feedback: resolved.feedback,
   };
 
-  const getPythonPool = (): CheckPool<PythonCheck, PythonCheckResponse> => {
-    pythonPool ??= new CheckPool({
-      size: resolved.poolSize,
-      timeoutMs: resolved.timeoutMs,
-      startTimeoutMs,
-      recycleAfter: resolved.recycleAfterChecks,
-      create: () => new PythonBackend({ interpreter: resolved.pythonInterpreter, memoryMb: resolved.compilerMemoryMb }),
-    });
-    return pythonPool;
+  // Which optional packages a language needs, checked once each: at build time for the gate's language,
+  // at first use for a language that a fence decides.
+  const installed = new Set<CodeLanguage>();
+  const requirePackages = (language: CodeLanguage, field: string): void => {
+    if (installed.has(language)) return;
+    const resolve = internals.resolvePackage;
+    if (language === 'typescript') {
+      requireBackendPackage(TYPESCRIPT_PACKAGE, { field, purpose: 'Checking TypeScript', resolve });
+    } else if (language === 'javascript') {
+      requireBackendPackage(OXC_PARSER_PACKAGE, { field, purpose: 'Checking JavaScript', resolve });
+      if (resolved.checkJs) {
+        requireBackendPackage(TYPESCRIPT_PACKAGE, {
+          field: 'checkJs',
+          purpose: 'Type-checking JavaScript (checkJs)',
+          resolve,
+        });
+      }
+    }
+    installed.add(language);
   };
+  if (resolved.language !== undefined) requirePackages(resolved.language, 'language');
+
+  async function checkJavaScript(source: string, signal: AbortSignal | undefined): Promise<CodeCheckResult> {
+    const language = 'javascript';
+    const outcome = await factory.javascript().run({ source }, signal);
+    const parsed = fromOutcome(
+      language,
+      outcome,
+      { timeoutMs: resolved.timeoutMs, parserCrashMeansTooDeep: true },
+      signal,
+    );
+    if ('status' in parsed) return parsed;
+    const response = parsed.value;
+    if (response.failed !== undefined) {
+      return failure(language, 'worker-crashed', `the JavaScript parser failed: ${response.failed}`, parsed.durationMs);
+    }
+    if (response.nesting !== undefined) return tooDeep(language, response.nesting, parsed.durationMs);
+    const result = fromDiagnostics(language, response.diagnostics, parsed.durationMs);
+    if (!resolved.checkJs || result.errors > 0) return result;
+    const typed = await checkTypes(language, source, signal);
+    if (typed.reason === 'too-deep' || (typed.status === 'fail' && typed.diagnostics.length === 0)) {
+      return { ...typed, durationMs: typed.durationMs + parsed.durationMs };
+    }
+    return fromDiagnostics(
+      language,
+      [...response.diagnostics, ...typed.diagnostics],
+      parsed.durationMs + typed.durationMs,
+    );
+  }
+
+  async function checkTypes(
+    language: 'typescript' | 'javascript',
+    source: string,
+    signal: AbortSignal | undefined,
+  ): Promise<CodeCheckResult> {
+    const outcome = await factory.typescript().run({ source, language }, signal);
+    const done = fromOutcome(language, outcome, { timeoutMs: resolved.timeoutMs }, signal);
+    if ('status' in done) return done;
+    if (done.value.nesting !== undefined) return tooDeep(language, done.value.nesting, done.durationMs);
+    return fromDiagnostics(language, done.value.diagnostics, done.durationMs);
+  }
+
+  async function checkPython(source: string, signal: AbortSignal | undefined): Promise<CodeCheckResult> {
+    const outcome = await factory.python().run({ source }, signal);
+    const done = fromOutcome('python', outcome, { timeoutMs: resolved.timeoutMs }, signal);
+    if ('status' in done) return done;
+    return fromPythonResponse(done.value, done.durationMs);
+  }
 
   async function check(code: string, checkOptions: CheckCodeOptions = {}): Promise<CodeCheckResult> {
     if (closed) throw new Error('the code-compiles gate was closed');
@@ -143,200 +237,52 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     if (language === undefined) throw new TypeError('check() needs a language: pass one or build the gate with one');
     const signal = checkOptions.signal;
     if (signal?.aborted) throw abortError(signal);
+    requirePackages(language, 'language');
     const bytes = Buffer.byteLength(code, 'utf8');
     if (bytes > resolved.maxSourceBytes) {
-      return tooLarge(language, `the code is ${bytes} bytes, over the ${resolved.maxSourceBytes}-byte limit`);
-    }
-    if (language === 'python') {
-      const outcome = await getPythonPool().run({ source: code }, signal);
-      return fromPython(language, outcome, signal);
-    }
-    const mode: NodeCheck['mode'] =
-      language === 'typescript' ? 'typecheck' : resolved.checkJs ? 'parse-then-typecheck' : 'parse';
-    const outcome = await getNodePool().run({ source: code, language, mode }, signal);
-    return fromNode(language, outcome, signal);
-  }
-
-  function tooLarge(language: CodeLanguage, message: string): CodeCheckResult {
-    return {
-      status: 'fail',
-      reason: 'too-large',
-      language,
-      diagnostics: [],
-      errors: 0,
-      warnings: 0,
-      durationMs: 0,
-      message,
-    };
-  }
-
-  function fromOutcome<T>(
-    language: CodeLanguage,
-    outcome: PoolOutcome<T>,
-    signal: AbortSignal | undefined,
-  ): { value: T; durationMs: number } | CodeCheckResult {
-    const base = { status: 'fail' as const, language, diagnostics: [], errors: 0, warnings: 0 };
-    switch (outcome.kind) {
-      case 'done':
-        return { value: outcome.value, durationMs: outcome.durationMs };
-      case 'aborted':
-        throw abortError(signal ?? AbortSignal.abort());
-      case 'timeout':
-        return {
-          ...base,
-          reason: 'timeout',
-          durationMs: outcome.durationMs,
-          message: `the check took longer than ${resolved.timeoutMs} ms and was stopped`,
-        };
-      case 'memory-limit':
-        return { ...base, reason: 'too-large', durationMs: outcome.durationMs, message: outcome.message };
-      case 'crashed':
-        return { ...base, reason: 'worker-crashed', durationMs: outcome.durationMs, message: outcome.message };
-    }
-  }
-
-  function fromDiagnostics(
-    language: CodeLanguage,
-    diagnostics: readonly CodeDiagnostic[],
-    durationMs: number,
-  ): CodeCheckResult {
-    const errors = countBy(diagnostics, (d) => d.severity === 'error');
-    const syntax = countBy(diagnostics, (d) => d.severity === 'error' && d.kind === 'syntax');
-    return {
-      status: errors === 0 ? 'pass' : 'fail',
-      reason: errors === 0 ? 'ok' : syntax > 0 ? 'syntax-error' : 'type-error',
-      language,
-      diagnostics,
-      errors,
-      warnings: diagnostics.length - errors,
-      durationMs,
-    };
-  }
-
-  function fromNode(
-    language: CodeLanguage,
-    outcome: PoolOutcome<NodeCheckResponse>,
-    signal: AbortSignal | undefined,
-  ): CodeCheckResult {
-    const done = fromOutcome(language, outcome, signal);
-    if ('status' in done) return done;
-    return fromDiagnostics(language, done.value.diagnostics, done.durationMs);
-  }
-
-  function fromPython(
-    language: CodeLanguage,
-    outcome: PoolOutcome<PythonCheckResponse>,
-    signal: AbortSignal | undefined,
-  ): CodeCheckResult {
-    const done = fromOutcome(language, outcome, signal);
-    if ('status' in done) return done;
-    const response = done.value;
-    const warnings: CodeDiagnostic[] = (response.warnings ?? []).map((w) => ({
-      kind: 'syntax',
-      severity: 'warning',
-      line: w.line,
-      column: w.line > 0 ? 1 : 0,
-      code: w.type,
-      message: w.message,
-    }));
-    if (response.ok) return fromDiagnostics(language, warnings, done.durationMs);
-    if (response.kind === 'memory') {
-      return { ...tooLarge(language, 'compiling the code ran out of memory'), durationMs: done.durationMs };
-    }
-    if (response.kind === 'protocol') {
-      return {
-        status: 'fail',
-        reason: 'worker-crashed',
+      return failure(
         language,
-        diagnostics: [],
-        errors: 0,
-        warnings: 0,
-        durationMs: done.durationMs,
-        message: `the Python checker failed: ${response.type}: ${response.message}`,
-      };
+        'too-large',
+        `the code is ${bytes} bytes, over the ${resolved.maxSourceBytes}-byte limit`,
+      );
     }
-    const line = response.line ?? 0;
-    const error: CodeDiagnostic = {
-      kind: 'syntax',
-      severity: 'error',
-      line,
-      column: line > 0 ? Math.max(1, response.column ?? 1) : 0,
-      code: response.type,
-      message: response.message,
-    };
-    return fromDiagnostics(language, [error, ...warnings], done.durationMs);
-  }
-
-  function toGateResult(
-    result: CodeCheckResult,
-    code: string,
-    fromFence: boolean,
-    extra: Record<string, string | number | boolean>,
-  ): GateResult<string> {
-    const firstError = result.diagnostics.find((d) => d.severity === 'error');
-    const details = {
-      language: result.language,
-      errors: result.errors,
-      warnings: result.warnings,
-      syntaxErrors: countBy(result.diagnostics, (d) => d.severity === 'error' && d.kind === 'syntax'),
-      typeErrors: countBy(result.diagnostics, (d) => d.severity === 'error' && d.kind === 'type'),
-      durationMs: Math.round(result.durationMs * 100) / 100,
-      ...extra,
-      ...(firstError === undefined ? {} : { firstError: firstError.code }),
-      ...(result.message === undefined ? {} : { message: result.message }),
-    };
-    const label = languageLabel(result.language);
-    switch (result.reason) {
-      case 'ok':
-        return { status: 'pass', reason: 'ok', value: code, details };
-      case 'syntax-error':
-      case 'type-error':
-        return {
-          status: 'fail',
-          reason: result.reason,
-          details,
-          feedback: formatFeedback({
-            language: result.language,
-            diagnostics: result.diagnostics,
-            source: code,
-            limits: resolved.feedback,
-            fromFence,
-          }),
-        };
-      case 'timeout':
-        return {
-          status: 'fail',
-          reason: 'timeout',
-          details,
-          feedback: `Checking your ${label} code took longer than ${resolved.timeoutMs} ms and was stopped. Write simpler code: avoid deeply recursive or very large types and huge literals.`,
-        };
-      case 'too-large':
-        return {
-          status: 'fail',
-          reason: 'too-large',
-          details,
-          feedback: `Your ${label} code is too large to check (${result.message ?? 'over the limit'}). Give a shorter answer.`,
-        };
-      default:
-        // A crashed checker says nothing about the answer: no feedback, so the engine escalates rather than
-        // asking the model to fix what may not be broken.
-        return { status: 'fail', reason: result.reason, details };
+    // A lone surrogate (half of a UTF-16 pair) cannot be written as UTF-8: the TypeScript compiler panics on
+    // it and Python refuses it. A file on disk would hold U+FFFD in its place, so check that; the
+    // replacement is one UTF-16 unit like the surrogate, so every position stays the same.
+    const source = code.isWellFormed() ? code : code.toWellFormed();
+    switch (language) {
+      case 'python':
+        return checkPython(source, signal);
+      case 'javascript':
+        return checkJavaScript(source, signal);
+      case 'typescript':
+        return checkTypes(language, source, signal);
     }
   }
 
   async function evaluate(context: GateContext): Promise<GateResult<string>> {
     const text = context.candidate.text;
+    const verdict = (
+      result: CodeCheckResult,
+      code: string,
+      fromFence: boolean,
+      details: Record<string, string | number | boolean>,
+    ) => toGateResult(result, code, { fromFence, limits, details });
     // A cheap bound before scanning for fences: fenced code is never longer than the answer around it.
     if (text.length > resolved.maxSourceBytes * 4) {
-      const result = tooLarge(resolved.language ?? 'typescript', `the answer is ${text.length} characters long`);
-      return toGateResult(result, '', false, { answerLength: text.length });
+      const result = failure(
+        resolved.language ?? 'typescript',
+        'too-large',
+        `the answer is ${text.length} characters long`,
+      );
+      return verdict(result, '', false, { answerLength: text.length });
     }
     const extracted = extractCode(text, { language: resolved.language, select: resolved.select });
     if (!extracted.found) {
       return { status: 'fail', reason: 'no-code', feedback: extracted.message, details: { blocks: extracted.blocks } };
     }
     const result = await check(extracted.code, { language: extracted.language, signal: context.signal });
-    return toGateResult(result, extracted.code, extracted.source === 'fence', {
+    return verdict(result, extracted.code, extracted.source === 'fence', {
       source: extracted.source,
       blocks: extracted.blocks,
       sourceBytes: Buffer.byteLength(extracted.code, 'utf8'),
@@ -347,16 +293,20 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     if (closed) throw new Error('the code-compiles gate was closed');
     const wanted: readonly CodeLanguage[] =
       warmOptions.languages ?? (resolved.language === undefined ? ['typescript', 'python'] : [resolved.language]);
+    for (const language of wanted) requirePackages(language, 'languages');
     const workers = Math.min(resolved.poolSize, Math.max(1, Math.floor(warmOptions.workers ?? 1)));
     const starts: Promise<void>[] = [];
-    if (wanted.some((l) => l !== 'python')) starts.push(getNodePool().warmUp(workers));
-    if (wanted.includes('python')) starts.push(getPythonPool().warmUp(workers));
+    if (wanted.includes('typescript') || (wanted.includes('javascript') && resolved.checkJs)) {
+      starts.push(factory.typescript().warmUp(workers));
+    }
+    if (wanted.includes('javascript')) starts.push(factory.javascript().warmUp(workers));
+    if (wanted.includes('python')) starts.push(factory.python().warmUp(workers));
     await Promise.all(starts);
   }
 
   async function close(): Promise<void> {
     closed = true;
-    await Promise.all([nodePool?.close(), pythonPool?.close()]);
+    await Promise.all([pools.typescript?.close(), pools.javascript?.close(), pools.python?.close()]);
   }
 
   return {
@@ -366,7 +316,7 @@ export function codeCompilesGate(options: CodeCompilesGateOptions = {}): CodeCom
     warmUp,
     close,
     get stats() {
-      return { typescript: nodePool?.stats, python: pythonPool?.stats };
+      return { typescript: pools.typescript?.stats, javascript: pools.javascript?.stats, python: pools.python?.stats };
     },
   };
 }

@@ -30,8 +30,10 @@ describe('resolveGateOptions', () => {
     expect(resolved).toMatchObject({
       name: 'code-compiles',
       select: 'first',
-      timeoutMs: 10_000,
+      timeoutMs: 5_000,
       maxSourceBytes: 262_144,
+      maxNestingDepth: 256,
+      compilerMemoryMb: 512,
     });
     expect(resolved.poolSize).toBe(defaultPoolSize());
     expect(defaultPoolSize()).toBeGreaterThanOrEqual(1);
@@ -58,6 +60,8 @@ describe('resolveGateOptions', () => {
     [{ timeoutMs: 0 }, 'timeoutMs'],
     [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs'],
     [{ maxSourceBytes: 1.5 }, 'maxSourceBytes'],
+    [{ maxNestingDepth: 0 }, 'maxNestingDepth'],
+    [{ maxNestingDepth: 5_000 }, 'maxNestingDepth'],
     [{ poolSize: 0 }, 'poolSize'],
     [{ poolSize: 100 }, 'poolSize'],
     [{ workerMemoryMb: 8 }, 'workerMemoryMb'],
@@ -66,6 +70,8 @@ describe('resolveGateOptions', () => {
     [{ maxDiagnostics: 0 }, 'maxDiagnostics'],
     [{ maxMessageLength: 5 }, 'maxMessageLength'],
     [{ maxFeedbackLength: 10 }, 'maxFeedbackLength'],
+    [{ timeout: 1_000 }, 'timeout'],
+    [{ compilerMemoryMB: 256 }, 'compilerMemoryMB'],
   ])('rejects %j naming the field %s', (options, field) => {
     expect(fieldOf(options)).toBe(field);
   });

@@ -1,12 +1,6 @@
 export type { BackendFailure, CheckPoolStats } from './check-pool.ts';
-export type {
-  CheckCodeOptions,
-  CodeCheckResult,
-  CodeCompilesGate,
-  CodeCompilesReason,
-  CodeCompilesStats,
-  WarmUpOptions,
-} from './code-compiles-gate.ts';
+export type { CodeCheckResult, CodeCompilesReason } from './check-result.ts';
+export type { CheckCodeOptions, CodeCompilesGate, CodeCompilesStats, WarmUpOptions } from './code-compiles-gate.ts';
 export { codeCompilesGate } from './code-compiles-gate.ts';
 export type { CodeDiagnostic, FeedbackLimits } from './diagnostics.ts';
 export { DEFAULT_FEEDBACK_LIMITS, formatFeedback } from './diagnostics.ts';
@@ -16,6 +10,7 @@ export type { CodeCompilesGateOptions, TypeScriptCompilerOptions } from './gate-
 export {
   DEFAULT_COMPILER_MEMORY_MB,
   DEFAULT_COMPILER_OPTIONS,
+  DEFAULT_MAX_NESTING_DEPTH,
   DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_TIMEOUT_MS,
   defaultPoolSize,
@@ -23,4 +18,4 @@ export {
 export type { CodeLanguage } from './languages.ts';
 export { CODE_LANGUAGES } from './languages.ts';
 export { resolvePythonInterpreter } from './python-backend.ts';
-export type { JsonValue } from './worker-protocol.ts';
+export type { JsonValue, NestingFailure } from './worker-protocol.ts';

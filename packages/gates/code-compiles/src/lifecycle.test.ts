@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,8 @@ function childProcesses(parent = process.pid): { pid: number; command: string }[
 
 const compilers = () => childProcesses().filter((c) => c.command === 'tsc');
 const pythons = () => childProcesses().filter((c) => c.command.startsWith('python'));
+/** JavaScript parser processes: the only Node children of a test worker (Node names its main thread so). */
+const parsers = () => childProcesses().filter((c) => c.command === 'MainThread' || c.command === 'node');
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -82,6 +85,27 @@ describe('a hanging check', () => {
     if (linux) expect(before.every((pid) => !processAlive(pid))).toBe(true);
     expect((await typescript.check('export const ok: number = 1;')).status).toBe('pass');
     expect(typescript.stats.typescript).toMatchObject({ started: 2, timeouts: 1, crashes: 0 });
+  });
+
+  it('TypeScript with the default caps: an exponential type fails within 5 s or 512 MiB, saying which', {
+    timeout: 60_000,
+  }, async () => {
+    const typescript = gate({ language: 'typescript' });
+    await typescript.warmUp();
+    const result = await typescript.evaluate(gateContext({ text: PERMUTATIONS }));
+    expect(['timeout', 'memory-limit']).toContain(result.reason);
+    const message = String(result.details?.message);
+    if (result.reason === 'timeout') {
+      expect(message).toBe('the check took longer than 5000 ms and was stopped');
+      expect(result.feedback).toMatch(
+        /^Checking your TypeScript code took longer than 5000 ms, so the check was stopped/,
+      );
+    } else {
+      expect(message).toMatch(/memory cap \(\d+ MiB > 512 MiB\)/);
+      expect(result.feedback).toMatch(/^Checking your TypeScript code needed more than the checker's 512 MiB/);
+    }
+    expect(result.feedback).toMatch(/a type that expands exponentially or recurses deeply/);
+    expect((await typescript.check('export const ok: number = 1;')).status).toBe('pass');
   });
 
   it('Python: is stopped at the timeout, and the next check works', { timeout: 60_000 }, async () => {
@@ -132,12 +156,16 @@ describe.skipIf(!linux)('a crashed or runaway checker (Linux: finds and kills ch
     expect((await python.check('x = 1')).status).toBe('pass');
   });
 
-  it('TypeScript compiler over its memory cap is killed: too-large, then recovery', { timeout: 90_000 }, async () => {
+  it('TypeScript compiler over its memory cap is killed: memory-limit, then recovery', {
+    timeout: 90_000,
+  }, async () => {
     const typescript = gate({ language: 'typescript', timeoutMs: 60_000, compilerMemoryMb: 300 });
     await typescript.warmUp();
     const result = await typescript.evaluate(gateContext({ text: PERMUTATIONS }));
-    expect(result).toMatchObject({ status: 'fail', reason: 'too-large' });
-    expect(result.details?.message).toMatch(/memory cap/);
+    expect(result).toMatchObject({ status: 'fail', reason: 'memory-limit' });
+    expect(result.details?.message).toMatch(/memory cap \(\d+ MiB > 300 MiB\)/);
+    expect(result.feedback).toMatch(/more than the checker's 300 MiB of memory/);
+    expect(result.feedback).toMatch(/recursive conditional or mapped types/);
     expect((await typescript.check('export const ok = 1;')).status).toBe('pass');
   });
 });
@@ -145,21 +173,32 @@ describe.skipIf(!linux)('a crashed or runaway checker (Linux: finds and kills ch
 describe('close()', () => {
   it.skipIf(!linux)('ends every worker thread and compiler process', { timeout: 60_000 }, async () => {
     const threads = () => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    // libuv's thread pool starts with the first asynchronous file read (the memory watch reads /proc) and
+    // stays for the life of the process: start it before counting, so only the gate's own threads count.
+    await readFile('/proc/self/status', 'utf8');
     const baseline = threads();
     const typescript = codeCompilesGate({ language: 'typescript', poolSize: 2 });
     const python = codeCompilesGate({ language: 'python', poolSize: 2 });
+    const javascript = codeCompilesGate({ language: 'javascript', poolSize: 2 });
     await Promise.all([
       ...Array.from({ length: 4 }, (_, i) => typescript.check(`export const v${i} = ${i};`)),
       ...Array.from({ length: 4 }, (_, i) => python.check(`v${i} = ${i}`)),
+      ...Array.from({ length: 4 }, (_, i) => javascript.check(`export const v${i} = ${i};`)),
+      // A parser that crashed is replaced: the dead one must be reaped too.
+      javascript.check(`export const deep = ${'!'.repeat(30_000)}1;`),
     ]);
     expect(compilers()).toHaveLength(2);
     expect(pythons()).toHaveLength(2);
+    // The crashed parser's slot starts a new one only when a check needs it.
+    expect(parsers().length).toBe(javascript.stats.javascript?.live);
+    expect(javascript.stats.javascript).toMatchObject({ crashes: 1 });
+    expect(javascript.stats.javascript?.live).toBeGreaterThanOrEqual(1);
     expect(threads()).toBeGreaterThan(baseline);
     const pids = childProcesses().map((c) => c.pid);
-    await Promise.all([typescript.close(), python.close()]);
+    await Promise.all([typescript.close(), python.close(), javascript.close()]);
+    // kill(pid, 0) succeeds on a zombie too: none is left unreaped.
     expect(pids.filter(processAlive)).toEqual([]);
-    expect(compilers()).toEqual([]);
-    expect(pythons()).toEqual([]);
+    expect(childProcesses()).toEqual([]);
     // Terminated workers' threads are joined by the time close() resolves.
     expect(threads()).toBeLessThanOrEqual(baseline);
   });
@@ -177,7 +216,12 @@ describe('close()', () => {
 import { codeCompilesGate } from ${JSON.stringify(entry)};
 const typescript = codeCompilesGate({ language: 'typescript' });
 const python = codeCompilesGate({ language: 'python' });
-const results = await Promise.all([typescript.check('export const a: number = 1;'), python.check('a = 1')]);
+const javascript = codeCompilesGate({ language: 'javascript' });
+const results = await Promise.all([
+  typescript.check('export const a: number = 1;'),
+  python.check('a = 1'),
+  javascript.check('export const a = 1;'),
+]);
 const children = readdirSync('/proc').filter((e) => /^\\d+$/.test(e)).filter((e) => {
   try { const s = readFileSync('/proc/' + e + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === process.pid; } catch { return false; }
 });
@@ -198,9 +242,9 @@ console.log(JSON.stringify({ statuses: results.map((r) => r.status), children })
       });
       expect({ ...exit, stderr: stderr.trim() }).toEqual({ code: 0, signal: null, stderr: '' });
       const report = JSON.parse(stdout.trim()) as { statuses: string[]; children: string[] };
-      expect(report.statuses).toEqual(['pass', 'pass']);
+      expect(report.statuses).toEqual(['pass', 'pass', 'pass']);
       if (linux) {
-        expect(report.children.length).toBeGreaterThanOrEqual(2);
+        expect(report.children.length).toBeGreaterThanOrEqual(3);
         // Their pipes closed with the process: the compiler and the interpreter read EOF and exit.
         expect(await until(() => report.children.every((pid) => !processAlive(Number(pid))))).toBe(true);
       }

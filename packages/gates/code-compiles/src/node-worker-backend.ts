@@ -31,8 +31,8 @@ interface Pending {
 }
 
 /**
- * One worker thread running the TypeScript compiler and the JavaScript parser. The compiler is a child
- * process of the worker; its pid is reported here so a hung type-check can be killed from this thread.
+ * One worker thread running the TypeScript compiler. The compiler is a child process of the worker; its pid
+ * is reported here so a hung type-check can be killed from this thread.
  */
 export class NodeWorkerBackend implements CheckBackend<NodeCheck, NodeCheckResponse> {
   readonly #options: NodeWorkerBackendOptions;
@@ -160,7 +160,7 @@ export class NodeWorkerBackend implements CheckBackend<NodeCheck, NodeCheckRespo
         },
       };
       const pid = this.#compilerPid;
-      if (pid !== undefined && request.mode !== 'parse') {
+      if (pid !== undefined) {
         stopWatch = watchMemory(pid, this.#options.compilerMemoryMb, (usedMb) => {
           this.#fail(
             new BackendFailure(

@@ -53,9 +53,13 @@ describe('Python compile() in a persistent interpreter', () => {
     expect(result.diagnostics[0]).toMatchObject({ line: 2, code: 'IndentationError' });
   });
 
-  it('fails what compile() refuses beyond syntax: null bytes, lone surrogates', async () => {
+  it('fails what compile() refuses beyond syntax: null bytes', async () => {
     expect((await python.check('x = 1\0')).reason).toBe('syntax-error');
-    expect((await python.check('x = "\ud800"')).reason).toBe('syntax-error');
+  });
+
+  it('checks a lone surrogate as the U+FFFD a UTF-8 file would hold, not as a codec error', async () => {
+    expect(await python.check('x = "\ud800"')).toMatchObject({ status: 'pass', diagnostics: [] });
+    expect(await python.check('x\udc00 = 1')).toMatchObject({ status: 'fail', reason: 'syntax-error' });
   });
 
   it('passes with compile warnings, reported as warnings', async () => {
@@ -96,11 +100,11 @@ describe('Python compile() in a persistent interpreter', () => {
     expect(missing.stats.python?.started).toBeLessThanOrEqual(3);
   });
 
-  it('fails with too-large when compiling passes the memory cap, then recovers', async () => {
+  it('fails with memory-limit when compiling passes the memory cap, then recovers', async () => {
     const capped = gate({ compilerMemoryMb: 128, maxSourceBytes: 2_000_000 });
     const huge = `x = [${Array.from({ length: 300_000 }, () => 'a').join(',')}]`;
     const result = await capped.check(huge);
-    expect(result).toMatchObject({ status: 'fail', reason: 'too-large' });
+    expect(result).toMatchObject({ status: 'fail', reason: 'memory-limit' });
     expect((await capped.check('y = 2')).status).toBe('pass');
     expect(capped.stats.python?.started).toBe(2);
   });

@@ -1,6 +1,7 @@
-import { realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '@llm-cascade/core';
 import { gateContext } from '@llm-cascade/core/test';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,22 @@ describe('TypeScript type-check (TypeScript 7, virtual file system)', () => {
     expect(result.diagnostics.every((d) => d.kind === 'syntax')).toBe(true);
     expect(result.diagnostics).toEqual([
       { kind: 'syntax', severity: 'error', line: 2, column: 11, code: 'TS1109', message: 'Expression expected.' },
+    ]);
+  });
+
+  it('reports a regular expression literal tsgo refuses as a syntax error (TS1xxx), not a type error', async () => {
+    const result = await strict.check('export const ok = 1;\nexport const r = /[z-a]/;\n');
+    expect(result).toMatchObject({ status: 'fail', reason: 'syntax-error' });
+    expect(result.diagnostics).toEqual([
+      {
+        kind: 'syntax',
+        severity: 'error',
+        line: 2,
+        // The range `z-a`, inside the literal.
+        column: 20,
+        code: 'TS1517',
+        message: 'Range out of order in character class.',
+      },
     ]);
   });
 
@@ -126,6 +143,43 @@ describe('TypeScript type-check (TypeScript 7, virtual file system)', () => {
         )
       ).reason,
     ).toBe('type-error');
+  });
+
+  it('follows no symbolic link out of a readable directory, so nothing outside reaches the diagnostics', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'code-compiles-symlink-')));
+    try {
+      const allowed = join(root, 'allowed');
+      const outside = join(root, 'outside');
+      mkdirSync(allowed);
+      mkdirSync(outside);
+      writeFileSync(join(outside, 'secret.ts'), 'export const secret = { "TOPSECRET-4711": 1 };\n');
+      writeFileSync(join(allowed, 'public.ts'), 'export const open = { "public-value": 1 };\n');
+      symlinkSync(join(outside, 'secret.ts'), join(allowed, 'leak.ts'));
+      symlinkSync(outside, join(allowed, 'linked-dir'));
+      symlinkSync(join(allowed, 'public.ts'), join(allowed, 'alias.ts'));
+      const sandboxed = gate({ readableDirectories: [allowed] });
+      const code = (from: string, name: string) =>
+        `import { ${name} } from ${JSON.stringify(from)};\nexport const n: number = ${name};\n`;
+      // A file linked from inside to outside, and a file under a directory link, are not there at all.
+      for (const from of [join(allowed, 'leak'), join(allowed, 'linked-dir', 'secret')]) {
+        const result = await sandboxed.check(code(from, 'secret'));
+        expect(result.diagnostics.map((d) => d.code)).toEqual(['TS2307']);
+        expect(JSON.stringify(result)).not.toContain('TOPSECRET');
+      }
+      const referenced = await sandboxed.check(
+        `/// <reference path=${JSON.stringify(join(allowed, 'leak.ts'))} />\nexport const n: number = secret;\n`,
+      );
+      expect(JSON.stringify(referenced)).not.toContain('TOPSECRET');
+      // Files really inside stay readable, through a link that stays inside too.
+      for (const from of [join(allowed, 'public'), join(allowed, 'alias')]) {
+        const result = await sandboxed.check(code(from, 'open'));
+        expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+          ['TS2322', "Type '{ \"public-value\": number; }' is not assignable to type 'number'."],
+        ]);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('checks .tsx with the jsx option', async () => {

@@ -1,27 +1,30 @@
 /**
- * The body of a checker worker thread. It owns one TypeScript 7 compiler (tsgo, a child process reached
- * through the synchronous API over pipes) and the oxc JavaScript parser. The synchronous API blocks the
- * thread that calls it, which is why it lives here and not on the caller's event loop.
+ * The body of a TypeScript checker worker thread. It owns one TypeScript 7 compiler (tsgo, a child process
+ * reached through the synchronous API over pipes). The synchronous API blocks the thread that calls it,
+ * which is why it lives here and not on the caller's event loop. A crash of tsgo ends tsgo only (it is its
+ * own process); JavaScript is parsed elsewhere, in a process of its own (see javascript-parser-process.ts).
  *
- * The code is only ever parsed and type-checked, never run. The compiler sees a virtual file system: the
- * answer, its tsconfig and the user's declarations in memory, plus read access to the compiler's own lib
- * folder and to the directories the user allowed, and nothing else of the real disk.
+ * The code is only ever type-checked, never run. The compiler sees a virtual file system: the answer, its
+ * tsconfig and the user's declarations in memory, plus read access to the compiler's own lib folder and to
+ * the directories the user allowed, and nothing else of the real disk: a path is readable only when its
+ * real path (symbolic links resolved) lies inside one of those directories' real paths.
  */
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseSync } from 'oxc-parser';
 import type { FileSystem, FileSystemEntries } from 'typescript/unstable/fs';
 import { API, type Diagnostic, type Snapshot } from 'typescript/unstable/sync';
 import { type CodeDiagnostic, lineStartsOf, positionOf } from './diagnostics.ts';
-import type {
-  MainToWorker,
-  NodeCheckRequest,
-  NodeCheckResponse,
-  NodeWorkerConfig,
-  WorkerToMain,
+import { nestingFailure } from './nesting-depth.ts';
+import {
+  MAX_DIAGNOSTICS,
+  type MainToWorker,
+  type NodeCheckRequest,
+  type NodeCheckResponse,
+  type NodeWorkerConfig,
+  type WorkerToMain,
 } from './worker-protocol.ts';
 
 const ROOT = '/answer';
@@ -52,32 +55,44 @@ function compilerLibDirectories(): string[] {
   return real === lib ? [lib] : [lib, real];
 }
 
-function realDirectories(paths: readonly string[]): string[] {
-  const out: string[] = [];
+/** The directories as given (trailing slashes trimmed) and their real paths; a missing one is left out. */
+function readableRoots(paths: readonly string[]): { given: string[]; real: string[] } {
+  const given: string[] = [];
+  const real: string[] = [];
   for (const path of paths) {
     const trimmed = path.replace(/\/+$/, '');
-    out.push(trimmed);
     try {
-      const real = realpathSync(trimmed);
-      if (real !== trimmed) out.push(real);
+      real.push(realpathSync.native(trimmed));
+      given.push(trimmed);
     } catch {
       // A directory that does not exist cannot be read anyway.
     }
   }
-  return out;
+  return { given, real };
+}
+
+function withSlash(directory: string): string {
+  return directory.endsWith('/') ? directory : `${directory}/`;
 }
 
 /**
  * The in-memory tree the compiler sees. `undefined` from a callback means "ask the real disk", which is
- * only ever answered for the allowed directories; everything else outside memory does not exist.
+ * only ever answered for paths whose real location lies inside an allowed directory; everything else
+ * outside memory does not exist. Real paths are checked, not the paths asked about: a symbolic link inside
+ * an allowed directory that points outside it (to `/etc/passwd`, say) leads nowhere.
  */
 class SandboxFileSystem {
   readonly files = new Map<string, string>();
   readonly #directories = new Map<string, Set<string>>([['/', new Set()]]);
+  /** Prefixes (with a trailing slash) of the paths the compiler may ask the disk about, as given and real. */
   readonly #readable: readonly string[];
+  readonly #realReadable: readonly string[];
+  /** Real paths already resolved (`null`: missing or outside); the disk is not expected to change under a check. */
+  readonly #realPaths = new Map<string, string | null>();
 
-  constructor(readable: readonly string[]) {
-    this.#readable = readable.map((dir) => (dir.endsWith('/') ? dir : `${dir}/`));
+  constructor(roots: { readonly given: readonly string[]; readonly real: readonly string[] }) {
+    this.#readable = [...new Set([...roots.given, ...roots.real])].map(withSlash);
+    this.#realReadable = roots.real.map(withSlash);
   }
 
   write(path: string, content: string): void {
@@ -95,18 +110,36 @@ class SandboxFileSystem {
     }
   }
 
-  #isReadable(path: string): boolean {
-    return this.#readable.some((dir) => path.startsWith(dir) || `${path}/` === dir);
+  static #inside(path: string, directories: readonly string[]): boolean {
+    return directories.some((dir) => path.startsWith(dir) || `${path}/` === dir);
+  }
+
+  /** The real path of a disk path the compiler may read, or `undefined` when it is missing or leads outside. */
+  #onDisk(path: string): string | undefined {
+    if (!SandboxFileSystem.#inside(path, this.#readable)) return undefined;
+    let real = this.#realPaths.get(path);
+    if (real === undefined) {
+      try {
+        const resolved = realpathSync.native(path);
+        real = SandboxFileSystem.#inside(resolved, this.#realReadable) ? resolved : null;
+      } catch {
+        real = null;
+      }
+      // Bounded: a compiler probing many paths cannot grow this without limit.
+      if (this.#realPaths.size >= 20_000) this.#realPaths.clear();
+      this.#realPaths.set(path, real);
+    }
+    return real ?? undefined;
   }
 
   callbacks(): FileSystem {
     return {
-      readFile: (path) => this.files.get(path) ?? (this.#isReadable(path) ? undefined : null),
-      fileExists: (path) => this.files.has(path) || (this.#isReadable(path) ? undefined : false),
-      directoryExists: (path) => this.#directories.has(path) || (this.#isReadable(path) ? undefined : false),
+      readFile: (path) => this.files.get(path) ?? (this.#onDisk(path) === undefined ? null : undefined),
+      fileExists: (path) => this.files.has(path) || (this.#onDisk(path) === undefined ? false : undefined),
+      directoryExists: (path) => this.#directories.has(path) || (this.#onDisk(path) === undefined ? false : undefined),
       getAccessibleEntries: (path): FileSystemEntries | undefined => {
         const entries = this.#directories.get(path);
-        if (entries === undefined) return this.#isReadable(path) ? undefined : { files: [], directories: [] };
+        if (entries === undefined) return this.#onDisk(path) === undefined ? { files: [], directories: [] } : undefined;
         const files: string[] = [];
         const directories: string[] = [];
         for (const entry of entries) {
@@ -116,7 +149,7 @@ class SandboxFileSystem {
         }
         return { files, directories };
       },
-      realpath: (path) => (this.#isReadable(path) ? undefined : path),
+      realpath: (path) => (this.files.has(path) || this.#directories.has(path) ? path : (this.#onDisk(path) ?? path)),
     };
   }
 }
@@ -150,7 +183,7 @@ class TypeScriptChecker {
 
   constructor(config: NodeWorkerConfig) {
     this.#config = config;
-    this.#fs = new SandboxFileSystem([...compilerLibDirectories(), ...realDirectories(config.readableDirectories)]);
+    this.#fs = new SandboxFileSystem(readableRoots([...compilerLibDirectories(), ...config.readableDirectories]));
     for (const [name, text] of Object.entries(config.declarations)) this.#fs.write(`${DECLARATIONS_DIR}/${name}`, text);
     this.#api = new API({ fs: this.#fs.callbacks(), cwd: ROOT });
     // The pid lets the main thread kill a compiler stuck in a pathological type: this thread is blocked
@@ -243,11 +276,13 @@ class TypeScriptChecker {
     const ignored = this.#config.ignoreDiagnosticCodes;
     const out: CodeDiagnostic[] = [];
     for (const d of all) {
+      if (out.length >= MAX_DIAGNOSTICS) break;
       if (ignored.includes(d.code)) continue;
       const inAnswer = d.fileName === undefined || d.fileName === project.answerPath;
       const position = inAnswer && d.fileName !== undefined ? positionOf(lineStarts, d.pos) : { line: 0, column: 0 };
       out.push({
-        kind: syntactic.includes(d) ? 'syntax' : 'type',
+        // TS1xxx are grammar errors even when the checker finds them (a regular expression literal's pattern).
+        kind: syntactic.includes(d) || (d.code >= 1000 && d.code < 2000) ? 'syntax' : 'type',
         severity: d.category === ERROR_CATEGORY ? 'error' : 'warning',
         line: position.line,
         column: position.column,
@@ -263,39 +298,6 @@ class TypeScriptChecker {
   }
 }
 
-// Not oxc's raw transfer (`experimentalLazy`), though it parses large inputs twice as fast: each thread that
-// uses it reserves tens of GiB of address space, after which this whole process can no longer spawn a child
-// (fork fails with ENOMEM under the kernel's overcommit heuristic), the TypeScript compiler included.
-
-function parseJavaScript(source: string, config: NodeWorkerConfig): CodeDiagnostic[] {
-  const result = parseSync(config.jsx ? 'answer.jsx' : 'answer.js', source, {
-    lang: config.jsx ? 'jsx' : 'js',
-    sourceType: config.sourceType,
-    showSemanticErrors: true,
-  });
-  if (result.errors.length === 0) return [];
-  const lineStarts = lineStartsOf(source);
-  return result.errors.map((error) => {
-    const [primary, ...others] = error.labels;
-    const position = primary === undefined ? { line: 0, column: 0 } : positionOf(lineStarts, primary.start);
-    let message = error.message;
-    for (const label of others) {
-      if (label.message === null) continue;
-      const at = positionOf(lineStarts, label.start);
-      message += `; ${label.message} (line ${at.line}, column ${at.column})`;
-    }
-    if (error.helpMessage !== null) message += ` (${error.helpMessage})`;
-    return {
-      kind: 'syntax',
-      severity: error.severity === 'Error' ? 'error' : 'warning',
-      line: position.line,
-      column: position.column,
-      code: 'SyntaxError',
-      message: message.slice(0, MESSAGE_CAP),
-    } satisfies CodeDiagnostic;
-  });
-}
-
 const config = workerData as NodeWorkerConfig;
 let typescript: TypeScriptChecker | undefined;
 
@@ -309,23 +311,18 @@ function compiler(): TypeScriptChecker {
 
 function handle(request: NodeCheckRequest): NodeCheckResponse {
   const started = performance.now();
-  let diagnostics: CodeDiagnostic[] = [];
-  if (request.mode !== 'typecheck') diagnostics = parseJavaScript(request.source, config);
-  const parsed = !diagnostics.some((d) => d.severity === 'error');
-  if (request.mode !== 'parse' && parsed) {
-    diagnostics = [...diagnostics, ...compiler().check(request.language, request.source)];
-  }
+  // tsgo's parser recurses per nesting level like any other: refuse absurd nesting before it sees the code.
+  const nesting = nestingFailure(request.source, config.maxNestingDepth);
+  if (nesting !== undefined) return { diagnostics: [], nesting, workerMs: performance.now() - started };
+  const diagnostics = compiler().check(request.language, request.source);
   return { diagnostics, workerMs: performance.now() - started };
 }
 
 function start(): void {
-  if (config.eagerTypeScript) {
-    const checker = compiler();
-    const setupError = checker.open(config.eagerLanguage);
-    if (setupError !== undefined) {
-      post({ type: 'config-error', ...setupError });
-      return;
-    }
+  const setupError = compiler().open(config.eagerLanguage);
+  if (setupError !== undefined) {
+    post({ type: 'config-error', ...setupError });
+    return;
   }
   post({ type: 'ready', compilerPid: typescript?.compilerPid });
 }

@@ -7,7 +7,8 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CodeCheckResult, codeCompilesGate } from './code-compiles-gate.ts';
+import type { CodeCheckResult } from './check-result.ts';
+import { codeCompilesGate } from './code-compiles-gate.ts';
 import { defaultPoolSize } from './gate-options.ts';
 
 const dataDir = process.env.LLM_CASCADE_SHARED_DATA ?? '';
