@@ -200,6 +200,13 @@ describe('pack and install', () => {
     for (const [entry, count] of Object.entries(counts)) expect(count, `${entry} exports something`).toBeGreaterThan(0);
   });
 
+  it('would publish exactly the public packages (pnpm publish -r --dry-run)', async () => {
+    // The packages were built by the pack above; the release itself (`pnpm run release`) builds again.
+    const { stdout } = await sh('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks', '--ignore-scripts'], root);
+    const published = [...stdout.matchAll(/^\+ (@llm-cascade\/[a-z-]+)@/gmu)].map((match) => match[1]).sort();
+    expect(published).toEqual(publicPackages.map(({ manifest }) => manifest.name));
+  });
+
   it('runs the installed llm-cascade command', async () => {
     const { stdout } = await sh(join(consumer, 'node_modules', '.bin', 'llm-cascade'), ['--help'], consumer);
     expect(stdout).toMatch(/llm-cascade/);
