@@ -68,7 +68,7 @@ const page = [
   'wherever `LLM_CASCADE_SHARED_DATA` points), extracted to JSONL from the public repositories of the papers: MoT',
   'cascade, MurongYue/LLM_MoT_cascade at commit 8db97e6 (Yue et al., ICLR 2024); Zellinger et al.,',
   'mzelling/rational-llm-cascades at commit 0d9c861 (train splits only); StructuredRAG, weaviate/structured-rag at',
-  "commit 0c5174d (Shorten et al. 2024). Those repositories carry no licence, so the data is used for evaluation and",
+  'commit 0c5174d (Shorten et al. 2024). Those repositories carry no licence, so the data is used for evaluation and',
   "never copied here; each folder's README names its fields and how correctness is judged. Without the data a",
   'reproduction is skipped with a message and its section keeps the figures of the last run that had it.',
   '',
