@@ -62,7 +62,7 @@ describe('the demo (pnpm demo)', () => {
     expect(stdout).toContain('  repairs 12, escalations 8');
     // Costs follow from the recorded token counts and the providers' published price tables.
     expect(stdout).toMatch(/^ {2}cost \$0\.0274 against \$0\.0412 for the top tier alone .*: 33\.5% saved$/m);
-    expect(stdout).toMatch(/^ {2}latency p50 \d+ ms, p95 \d+ ms$/m);
+    expect(stdout).toMatch(/^ {2}latency p50 \d+(\.\d+)? m?s, p95 \d+(\.\d+)? m?s$/m);
     expect(stdout).toContain('results: examples/structured-extraction/.cascade-out/results.jsonl');
     expect(stdout).toMatch(/^traces: \d+ spans in examples\/structured-extraction\/\.cascade-out\/traces\.jsonl/m);
 
