@@ -202,7 +202,12 @@ describe('pack and install', () => {
 
   it('would publish exactly the public packages (pnpm publish -r --dry-run)', async () => {
     // The packages were built by the pack above; the release itself (`pnpm run release`) builds again.
-    const { stdout } = await sh('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks', '--ignore-scripts'], root);
+    // --force lists a package even when its version is already on the registry (after a release).
+    const { stdout } = await sh(
+      'pnpm',
+      ['publish', '-r', '--dry-run', '--force', '--no-git-checks', '--ignore-scripts'],
+      root,
+    );
     const published = [...stdout.matchAll(/^\+ (@llm-cascade\/[a-z-]+)@/gmu)].map((match) => match[1]).sort();
     expect(published).toEqual(publicPackages.map(({ manifest }) => manifest.name));
   });
