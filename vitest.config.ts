@@ -29,6 +29,7 @@ export default defineConfig({
       'examples/math-self-consistency',
       'examples/classification-logprob',
       'examples/support',
+      'scripts/pack-install',
     ],
     passWithNoTests: false,
   },

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EvalReport, importMot, renderFrontierChart, runEval } from '@llm-cascade/eval';
-import { BENCH_DIR, type BenchResult, saveResult } from './result-file.ts';
+import { BENCH_DIR, type BenchResult, saveResult, writingResults } from './result-file.ts';
 import { exampleConfig, pct, sharedDataDir, skipped, usd, withTempDir } from './shared-data.ts';
 
 const NAME = 'repro-mot-date';
@@ -126,7 +126,7 @@ export async function reproMotDate(): Promise<BenchResult> {
         },
       ],
     });
-    await writeFile(join(BENCH_DIR, 'results', `${NAME}.svg`), svg);
+    if (writingResults()) await writeFile(join(BENCH_DIR, 'results', `${NAME}.svg`), svg);
     const header =
       '| method | threshold | accuracy | ref. accuracy | cost | ref. cost | cost vs ref. gpt-4 | ref. | cost vs gpt-4 here | escalated | ref. escalated |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
     const markdown = [

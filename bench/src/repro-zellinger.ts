@@ -10,7 +10,7 @@ import {
 } from '@llm-cascade/eval';
 import { calibrateThreshold, measureLogprobs } from '@llm-cascade/gate-logprob';
 import { loadRecordings, type RecordedRequest } from '@llm-cascade/provider-replay';
-import { BENCH_DIR, type BenchResult, saveResult } from './result-file.ts';
+import { BENCH_DIR, type BenchResult, saveResult, writingResults } from './result-file.ts';
 import { exampleConfig, pct, sharedDataDir, skipped, withTempDir } from './shared-data.ts';
 
 const NAME = 'repro-zellinger';
@@ -176,7 +176,7 @@ export async function reproZellinger(): Promise<BenchResult> {
       await importZellinger({ folder, output: recording, benchmarks: [benchmark] });
       for (const chain of CHAINS) figures.push(await evaluateChain(recording, benchmark, chain));
     }
-    for (const f of figures) {
+    for (const f of writingResults() ? figures : []) {
       await writeFile(join(BENCH_DIR, 'results', `${NAME}-${f.benchmark}-${f.chain.key}.svg`), f.svg);
     }
     const summary = figures.map((f) => {

@@ -18,8 +18,24 @@ export interface BenchResult {
   readonly figures: Readonly<Record<string, number | string | boolean>>;
 }
 
+let writing = false;
+
+/**
+ * Tracked files (bench/results, BENCHMARKS.md) are written only when the run asks for it
+ * (`pnpm bench --write`); a plain run prints its figures and leaves the checkout as it was.
+ */
+export function setWriteResults(enabled: boolean): void {
+  writing = enabled;
+}
+
+/** Whether this run writes its results (see `setWriteResults`). */
+export function writingResults(): boolean {
+  return writing;
+}
+
 export async function saveResult(result: Omit<BenchResult, 'machine'>): Promise<BenchResult> {
   const full = { ...result, machine: machine() };
+  if (!writing) return full;
   await mkdir(RESULTS, { recursive: true });
   await writeFile(join(RESULTS, `${result.name}.json`), `${JSON.stringify(full, null, 2)}\n`);
   return full;
