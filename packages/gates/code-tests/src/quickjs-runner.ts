@@ -213,7 +213,6 @@ function execute(
     if (promiseState.type === 'pending') {
       const jobs = state.runtime.executePendingJobs();
       if (jobs.error !== undefined) keep(jobs.error);
-      else keep(jobs.value);
       promiseState = vm.getPromiseState(value);
     }
     if (promiseState.type === 'pending') return 'pending';
@@ -234,13 +233,9 @@ function execute(
   // The answer runs as a script, so its top-level declarations are visible to the tests; an answer with
   // import/export statements runs as a module whose exports are copied onto the global object.
   let loaded = vm.evalCode(code, 'answer.js', { type: 'global' });
-  if (loaded.error !== undefined) {
+  if (loaded.error !== undefined && /^[ \t]*(import|export)\b/m.test(code)) {
     const error = describe(keep(loaded.error));
-    if (error.type === 'SyntaxError' && /^[ \t]*(import|export)\b/m.test(code)) {
-      loaded = vm.evalCode(code, 'answer.js', { type: 'module' });
-    } else {
-      loaded = { error: loaded.error };
-    }
+    if (error.type === 'SyntaxError') loaded = vm.evalCode(code, 'answer.js', { type: 'module' });
   }
   if (loaded.error !== undefined) {
     const error = describe(keep(loaded.error));

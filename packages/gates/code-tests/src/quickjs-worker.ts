@@ -2,7 +2,6 @@
 // runtime and context inside it. The model's code runs only inside QuickJS, which can reach nothing of
 // this thread but the few functions the harness is given (output, and nothing else).
 import { parentPort, workerData } from 'node:worker_threads';
-import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import { runInQuickJS } from './quickjs-runner.ts';
 import type { HostToWorker, WorkerToHost } from './sandbox-protocol.ts';
@@ -14,7 +13,7 @@ void workerData;
 const post = (message: WorkerToHost) => port.postMessage(message);
 
 try {
-  const module = await newQuickJSWASMModuleFromVariant(variant);
+  const module = await newQuickJSWASMModuleFromVariant(import('@jitl/quickjs-wasmfile-release-sync'));
   port.on('message', (message: HostToWorker) => {
     if (message.type !== 'run') return;
     try {
