@@ -2,8 +2,8 @@ import type { Gate, GateContext, GateResult } from '@llm-cascade/core';
 import { extractCode } from '@llm-cascade/gate-code-compiles';
 import { formatFeedback } from './feedback.ts';
 import { type CodeTestsGateOptions, type ResolvedOptions, resolveOptions } from './gate-options.ts';
-import type { SandboxLanguage, SandboxResponse } from './sandbox-protocol.ts';
 import { type PoolOutcome, SandboxPool, type SandboxPoolStats } from './sandbox-pool.ts';
+import type { SandboxLanguage, SandboxResponse } from './sandbox-protocol.ts';
 import { SandboxWorker } from './sandbox-worker.ts';
 import { type CodeTests, type NormalizedTests, normalizeTests } from './test-suite.ts';
 
@@ -54,7 +54,11 @@ export interface CodeTestsGate extends Gate<string> {
   close(): Promise<void>;
 }
 
-const LABELS: Record<SandboxLanguage, string> = { javascript: 'JavaScript', typescript: 'TypeScript', python: 'Python' };
+const LABELS: Record<SandboxLanguage, string> = {
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  python: 'Python',
+};
 
 function abortError(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new DOMException('The run was aborted', 'AbortError');
@@ -234,7 +238,13 @@ export function codeTestsGate(options: CodeTestsGateOptions): CodeTestsGate {
     }
     const extracted = extractCode(text, { language: resolved.language, select: resolved.select });
     if (!extracted.found) {
-      return { status: 'fail', reason: 'no-code', score: 0, feedback: extracted.message, details: { blocks: extracted.blocks } };
+      return {
+        status: 'fail',
+        reason: 'no-code',
+        score: 0,
+        feedback: extracted.message,
+        details: { blocks: extracted.blocks },
+      };
     }
     const result = await run(extracted.code, suite, context.signal);
     return toGateResult(result, extracted.code, suite);

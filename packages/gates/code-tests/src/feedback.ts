@@ -47,9 +47,7 @@ export function formatFeedback(input: FeedbackInput): string {
       );
     }
     parts.push(`Your ${label} code passed ${passed} of ${total} tests.`);
-    const failures = response.tests
-      .map((test, index) => ({ test, index }))
-      .filter(({ test }) => !test.passed);
+    const failures = response.tests.map((test, index) => ({ test, index })).filter(({ test }) => !test.passed);
     for (const { test, index } of failures.slice(0, input.maxFailuresShown)) {
       parts.push(describeFailure(test, index, input.tests[index]));
     }

@@ -131,7 +131,8 @@ export function resolveOptions(options: CodeTestsGateOptions): ResolvedOptions {
   }
   const python = language === 'python';
   const metadataKey = options.metadataKey ?? 'codeTests';
-  if (typeof metadataKey !== 'string' || metadataKey === '') throw new ConfigError('metadataKey', 'must be a non-empty string');
+  if (typeof metadataKey !== 'string' || metadataKey === '')
+    throw new ConfigError('metadataKey', 'must be a non-empty string');
   const name = options.name ?? 'code-tests';
   if (typeof name !== 'string' || name.trim() === '') throw new ConfigError('name', 'must be a non-empty string');
   const select = options.select ?? 'first';
@@ -144,7 +145,8 @@ export function resolveOptions(options: CodeTestsGateOptions): ResolvedOptions {
     tests = async (request) => {
       const raw = request.metadata?.[metadataKey];
       if (raw === undefined) return undefined;
-      if (typeof raw !== 'string') throw new ConfigError(`metadata.${metadataKey}`, 'must be the tests as a JSON string');
+      if (typeof raw !== 'string')
+        throw new ConfigError(`metadata.${metadataKey}`, 'must be the tests as a JSON string');
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw);
@@ -166,7 +168,13 @@ export function resolveOptions(options: CodeTestsGateOptions): ResolvedOptions {
     tests,
     metadataKey,
     name,
-    threshold: number(options.threshold, 'threshold', 1, (n) => n > 0 && n <= 1, 'must be a number above 0 and at most 1'),
+    threshold: number(
+      options.threshold,
+      'threshold',
+      1,
+      (n) => n > 0 && n <= 1,
+      'must be a number above 0 and at most 1',
+    ),
     select,
     timeoutMs: integer(options.timeoutMs, 'timeoutMs', 5_000, 10, 600_000),
     graceMs: integer(options.graceMs, 'graceMs', 2_000, 100, 60_000),
@@ -175,7 +183,13 @@ export function resolveOptions(options: CodeTestsGateOptions): ResolvedOptions {
     stackKb: integer(options.stackKb, 'stackKb', 1_024, 64, 8_192),
     recursionLimit: integer(options.recursionLimit, 'recursionLimit', 1_000, 50, 100_000),
     maxSourceBytes: integer(options.maxSourceBytes, 'maxSourceBytes', 262_144, 1, 16 * 1024 * 1024),
-    tolerance: number(options.tolerance, 'tolerance', 1e-9, (n) => n >= 0 && n < 1, 'must be a number from 0 to below 1'),
+    tolerance: number(
+      options.tolerance,
+      'tolerance',
+      1e-9,
+      (n) => n >= 0 && n < 1,
+      'must be a number from 0 to below 1',
+    ),
     seed: integer(options.seed, 'seed', 1, 0, 2 ** 32 - 1),
     poolSize: integer(options.poolSize, 'poolSize', defaultPoolSize(), 1, 32),
     recycleAfterRuns: integer(options.recycleAfterRuns, 'recycleAfterRuns', python ? 200 : 1_000, 1, 1_000_000),

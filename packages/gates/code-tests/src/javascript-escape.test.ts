@@ -29,21 +29,45 @@ describe('JavaScript sandbox escapes', () => {
   const hostile: [string, string, string[]][] = [
     ['reads a file', "const fs = require('fs'); fs.readFileSync('/etc/passwd')", ['code-error']],
     ['imports a module', "import fs from 'node:fs'; function f() { return 2 }", ['code-error']],
-    ['dynamic import', "import('node:child_process').then(m => m.execSync('touch " + MARKER + "'))\nfunction f(x) { return 2 }", ['ok', 'code-error', 'tests-failed']],
+    [
+      'dynamic import',
+      "import('node:child_process').then(m => m.execSync('touch " + MARKER + "'))\nfunction f(x) { return 2 }",
+      ['ok', 'code-error', 'tests-failed'],
+    ],
     ['reaches process.env', 'function f() { return process.env.LLM_CASCADE_PLANTED_KEY }', ['tests-failed']],
-    ['reaches the global object', 'function f() { return Object.keys(globalThis).join() + (globalThis.constructor.constructor("return typeof process")()) }', ['tests-failed']],
+    [
+      'reaches the global object',
+      'function f() { return Object.keys(globalThis).join() + (globalThis.constructor.constructor("return typeof process")()) }',
+      ['tests-failed'],
+    ],
     ['opens a socket', 'function f() { return new WebSocket("ws://127.0.0.1:1") }', ['tests-failed']],
     ['uses fetch', 'function f() { return fetch("http://127.0.0.1:1") }', ['tests-failed']],
     ['spawns with std/os', 'function f() { return os.exec(["touch", "' + MARKER + '"]) }', ['tests-failed']],
     ['loops forever', 'while (true) {}', ['timeout']],
     ['loops forever in the function', 'function f() { for (;;) {} }', ['timeout']],
-    ['loops in microtasks', 'function f() { const go = () => Promise.resolve().then(go); go(); return new Promise(() => {}) }', ['timeout', 'tests-failed', 'sandbox-crashed']],
+    [
+      'loops in microtasks',
+      'function f() { const go = () => Promise.resolve().then(go); go(); return new Promise(() => {}) }',
+      ['timeout', 'tests-failed', 'sandbox-crashed'],
+    ],
     ['memory bomb', 'const a = []; while (true) a.push("x".repeat(1 << 20) + a.length)', ['memory-limit', 'timeout']],
     ['deep recursion', 'function f(n) { return f(n + 1) + 1 }', ['recursion-limit']],
     ['huge output', 'while (true) console.log("spam".repeat(100))', ['output-limit']],
-    ['fork bomb through promises', 'function f() { for (let i = 0; i < 1e9; i++) Promise.resolve().then(f); }', ['timeout', 'memory-limit']],
-    ['patches intrinsics to forge a pass', 'Object.is = () => true; JSON.stringify = () => "2"; Array.isArray = () => true; function f() { return 3 }', ['tests-failed']],
-    ['prints a pass marker', 'function f() { console.log("PASS ok 1 passed"); throw new Error("PASS") }', ['tests-failed']],
+    [
+      'fork bomb through promises',
+      'function f() { for (let i = 0; i < 1e9; i++) Promise.resolve().then(f); }',
+      ['timeout', 'memory-limit'],
+    ],
+    [
+      'patches intrinsics to forge a pass',
+      'Object.is = () => true; JSON.stringify = () => "2"; Array.isArray = () => true; function f() { return 3 }',
+      ['tests-failed'],
+    ],
+    [
+      'prints a pass marker',
+      'function f() { console.log("PASS ok 1 passed"); throw new Error("PASS") }',
+      ['tests-failed'],
+    ],
   ];
 
   for (const [title, code, reasons] of hostile) {
@@ -89,7 +113,8 @@ describe('JavaScript sandbox escapes', () => {
       tests: { entryPoint: 'probe', cases: [{ args: [], expected: 0 }] },
     });
     try {
-      const code = 'function probe() { let c; try { c = String(probe.caller) } catch (e) { c = "poisoned" } return [c, Math.random(), Date.now(), typeof setTimeout, typeof performance] }';
+      const code =
+        'function probe() { let c; try { c = String(probe.caller) } catch (e) { c = "poisoned" } return [c, Math.random(), Date.now(), typeof setTimeout, typeof performance] }';
       const first = await probe.runTests(code, { entryPoint: 'probe', cases: [{ args: [], expected: 0 }] });
       const second = await probe.runTests(code, { entryPoint: 'probe', cases: [{ args: [], expected: 0 }] });
       const actual = first.response?.tests[0]?.actualJson;

@@ -39,13 +39,16 @@ describe('codeTestsGate (TypeScript and JavaScript in QuickJS)', () => {
   });
 
   it('reports a syntax error with its line, before any test', async () => {
-    const result = await gate.evaluate(gateContext({ text: fence('ts', 'function add(a: number, b: number) {\n  return a +;\n}') }));
+    const result = await gate.evaluate(
+      gateContext({ text: fence('ts', 'function add(a: number, b: number) {\n  return a +;\n}') }),
+    );
     expect(result).toMatchObject({ status: 'fail', reason: 'code-error' });
     expect(result.feedback).toContain('line 2');
   });
 
   it('erases enums and parameter properties (transform mode) as well as plain types', async () => {
-    const code = 'enum Op { Add }\nclass Calc { constructor(private base: number) {} run(op: Op, x: number) { return op === Op.Add ? this.base + x : 0; } }\nfunction add(a: number, b: number) { return new Calc(a).run(Op.Add, b); }';
+    const code =
+      'enum Op { Add }\nclass Calc { constructor(private base: number) {} run(op: Op, x: number) { return op === Op.Add ? this.base + x : 0; } }\nfunction add(a: number, b: number) { return new Calc(a).run(Op.Add, b); }';
     const result = await gate.evaluate(gateContext({ text: fence('ts', code) }));
     expect(result.status).toBe('pass');
   });

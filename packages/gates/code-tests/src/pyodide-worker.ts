@@ -15,8 +15,8 @@ import {
   installShellEntropy,
   stripGlobals,
 } from './pyodide-lockdown.ts';
-import { capturePython, type PythonSandbox, runPython } from './python-runner.ts';
 import { PYTHON_HARNESS } from './python-harness.ts';
+import { capturePython, type PythonSandbox, runPython } from './python-runner.ts';
 import type { HostToWorker, WorkerToHost } from './sandbox-protocol.ts';
 
 interface PyodideWorkerConfig {
@@ -114,5 +114,9 @@ try {
   });
   post({ type: 'ready' });
 } catch (error) {
-  post({ type: 'fatal', id: undefined, message: `the Python sandbox could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+  post({
+    type: 'fatal',
+    id: undefined,
+    message: `the Python sandbox could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  });
 }

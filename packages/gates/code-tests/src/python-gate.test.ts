@@ -49,23 +49,59 @@ describe('codeTestsGate (Python in Pyodide)', { timeout: 180_000 }, () => {
   const hostile: [string, string, string[]][] = [
     ['reads /etc/passwd', 'open("/etc/passwd").read()', ['code-error']],
     ['reaches the host through js', 'import js\nx = js.process.env', ['code-error']],
-    ['reaches the host through pyodide_js', 'import pyodide_js\npyodide_js._module.ENV', ['code-error', 'tests-failed']],
-    ['compiles JavaScript through the Function constructor', 'import pyodide_js\nf = pyodide_js.constructor.constructor("return process")\nf()', ['code-error']],
-    ['uses pyodide.ffi to run JavaScript', 'from pyodide.code import run_js\nrun_js("globalThis.process")', ['code-error']],
-    ['imports a node module', 'import pyodide_js\npyodide_js.loadPackage("/etc/passwd")', ['code-error', 'tests-failed']],
+    [
+      'reaches the host through pyodide_js',
+      'import pyodide_js\npyodide_js._module.ENV',
+      ['code-error', 'tests-failed'],
+    ],
+    [
+      'compiles JavaScript through the Function constructor',
+      'import pyodide_js\nf = pyodide_js.constructor.constructor("return process")\nf()',
+      ['code-error'],
+    ],
+    [
+      'uses pyodide.ffi to run JavaScript',
+      'from pyodide.code import run_js\nrun_js("globalThis.process")',
+      ['code-error'],
+    ],
+    [
+      'imports a node module',
+      'import pyodide_js\npyodide_js.loadPackage("/etc/passwd")',
+      ['code-error', 'tests-failed'],
+    ],
     ['opens a socket', 'import socket\ns = socket.socket()\ns.connect(("127.0.0.1", 80))', ['code-error']],
     ['spawns a process', `import subprocess\nsubprocess.run(["touch", "${MARKER}"])`, ['code-error']],
     ['forks', 'import os\nos.fork()', ['code-error']],
-    ['reads the environment', `import os\nassert "${SECRET}" not in str(os.environ)\nraise ValueError(str(dict(os.environ)))`, ['code-error']],
+    [
+      'reads the environment',
+      `import os\nassert "${SECRET}" not in str(os.environ)\nraise ValueError(str(dict(os.environ)))`,
+      ['code-error'],
+    ],
     ['loops forever', 'while True:\n    pass', ['timeout']],
-    ['swallows the interrupt', 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', ['timeout']],
+    [
+      'swallows the interrupt',
+      'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass',
+      ['timeout'],
+    ],
     ['memory bomb', 'a = []\nwhile True:\n    a.append(bytearray(10**7))', ['memory-limit', 'timeout']],
     ['deep recursion', 'def add(a, b):\n    return add(a, b) + 1', ['recursion-limit']],
     ['huge output', 'while True:\n    print("spam" * 100)', ['output-limit']],
-    ['always-equal object', 'class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()', ['tests-failed']],
+    [
+      'always-equal object',
+      'class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()',
+      ['tests-failed'],
+    ],
     ['exits the interpreter', 'import sys\nsys.exit(0)', ['code-error']],
-    ['overrides builtins', 'import builtins\nbuiltins.AssertionError = None\ndef add(a, b):\n    return 0', ['tests-failed']],
-    ['prints a pass marker and raises a fake harness exception', 'class Passed(BaseException): pass\ndef add(a, b):\n    print("ALL TESTS PASSED")\n    raise Passed("ok")', ['tests-failed']],
+    [
+      'overrides builtins',
+      'import builtins\nbuiltins.AssertionError = None\ndef add(a, b):\n    return 0',
+      ['tests-failed'],
+    ],
+    [
+      'prints a pass marker and raises a fake harness exception',
+      'class Passed(BaseException): pass\ndef add(a, b):\n    print("ALL TESTS PASSED")\n    raise Passed("ok")',
+      ['tests-failed'],
+    ],
   ];
   for (const [title, code, reasons] of hostile) {
     it(`${title}: fails safely`, async () => {
@@ -77,13 +113,18 @@ describe('codeTestsGate (Python in Pyodide)', { timeout: 180_000 }, () => {
   }
 
   it('undoes what a run changed: patched modules and builtins do not leak into the next run', async () => {
-    await evaluate('import math, builtins, json\nmath.sqrt = lambda x: 42\nbuiltins.len = lambda x: 0\njson.dumps = None\ndef add(a, b):\n    return 0');
-    const clean = await evaluate('import math, json\nassert math.sqrt(4) == 2.0 and len([1]) == 1 and json.dumps(1) == "1"\ndef add(a, b):\n    return a + b');
+    await evaluate(
+      'import math, builtins, json\nmath.sqrt = lambda x: 42\nbuiltins.len = lambda x: 0\njson.dumps = None\ndef add(a, b):\n    return 0',
+    );
+    const clean = await evaluate(
+      'import math, json\nassert math.sqrt(4) == 2.0 and len([1]) == 1 and json.dumps(1) == "1"\ndef add(a, b):\n    return a + b',
+    );
     expect(clean.status).toBe('pass');
   });
 
   it('is deterministic: random, time and hash order repeat across runs', async () => {
-    const code = 'import random, time, os\ndef f():\n    return [random.random(), time.time(), os.urandom(4).hex(), list({"b", "a", "c"})]';
+    const code =
+      'import random, time, os\ndef f():\n    return [random.random(), time.time(), os.urandom(4).hex(), list({"b", "a", "c"})]';
     const spec = { entryPoint: 'f', cases: [{ args: [], expected: 0 }] };
     const first = await gate.runTests(code, spec);
     const second = await gate.runTests(code, spec);

@@ -88,7 +88,9 @@ function encode(value: unknown, depth = 0): unknown {
 }
 
 /** Captures the harness's functions and the builtins `compile` and `exec` once, at boot. */
-export function capturePython(pyodide: PyodideAPI): Pick<PythonSandbox, 'compile' | 'exec' | 'begin' | 'end' | 'guardEntry'> {
+export function capturePython(
+  pyodide: PyodideAPI,
+): Pick<PythonSandbox, 'compile' | 'exec' | 'begin' | 'end' | 'guardEntry'> {
   const globals = pyodide.globals;
   const builtins = pyodide.pyimport('builtins') as PyProxy & Record<string, PyProxy>;
   return {
@@ -264,7 +266,9 @@ function execute(
       name: test.name,
       passed,
       actualJson: truncate(json, MAX_ACTUAL),
-      ...(passed ? {} : { error: { type: 'WrongAnswer', message: 'the returned value differs from the expected one' } }),
+      ...(passed
+        ? {}
+        : { error: { type: 'WrongAnswer', message: 'the returned value differs from the expected one' } }),
     };
   }
 }

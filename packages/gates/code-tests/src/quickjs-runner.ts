@@ -59,10 +59,13 @@ export function rewriteAssertImports(code: string): string {
       /^[ \t]*import\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+(['"])((?:node:)?assert(?:\/strict)?)\2\s*;?/gm,
       'const $1 = require($2$3$2);',
     )
-    .replace(/^[ \t]*import\s+\{([^}]*)\}\s+from\s+(['"])((?:node:)?assert(?:\/strict)?)\2\s*;?/gm, (_m, names, q, id) => {
-      const bindings = String(names).replace(/\bas\b/g, ':');
-      return `const {${bindings}} = require(${q}${id}${q});`;
-    });
+    .replace(
+      /^[ \t]*import\s+\{([^}]*)\}\s+from\s+(['"])((?:node:)?assert(?:\/strict)?)\2\s*;?/gm,
+      (_m, names, q, id) => {
+        const bindings = String(names).replace(/\bas\b/g, ':');
+        return `const {${bindings}} = require(${q}${id}${q});`;
+      },
+    );
 }
 
 function lineOf(stack: string | undefined, file: string): number | undefined {
@@ -328,7 +331,9 @@ function execute(
       name: test.name,
       passed,
       actualJson: truncate(json, MAX_ACTUAL),
-      ...(passed ? {} : { error: { type: 'WrongAnswer', message: 'the returned value differs from the expected one' } }),
+      ...(passed
+        ? {}
+        : { error: { type: 'WrongAnswer', message: 'the returned value differs from the expected one' } }),
     };
   }
 }

@@ -74,7 +74,8 @@ export function normalizeTests(value: unknown, field = 'tests'): NormalizedTests
   const record = value as Record<string, unknown>;
   const known = new Set(['entryPoint', 'cases', 'assertions', 'setup']);
   for (const key of Object.keys(record)) {
-    if (!known.has(key)) throw new ConfigError(`${field}.${key}`, 'is not a known field (entryPoint, cases, assertions, setup)');
+    if (!known.has(key))
+      throw new ConfigError(`${field}.${key}`, 'is not a known field (entryPoint, cases, assertions, setup)');
   }
   const setup = optionalString(record.setup, `${field}.setup`);
   const entryPoint = optionalString(record.entryPoint, `${field}.entryPoint`);
@@ -95,7 +96,8 @@ export function normalizeTests(value: unknown, field = 'tests'): NormalizedTests
       if (typeof item !== 'object' || item === null) throw new ConfigError(at, 'must be { args, expected }');
       const c = item as Record<string, unknown>;
       for (const key of Object.keys(c)) {
-        if (key !== 'name' && key !== 'args' && key !== 'expected') throw new ConfigError(`${at}.${key}`, 'is not a known field');
+        if (key !== 'name' && key !== 'args' && key !== 'expected')
+          throw new ConfigError(`${at}.${key}`, 'is not a known field');
       }
       if (!Array.isArray(c.args)) throw new ConfigError(`${at}.args`, 'must be an array of arguments');
       checkJson(c.args, `${at}.args`);
