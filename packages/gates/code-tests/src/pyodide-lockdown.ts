@@ -177,7 +177,7 @@ export function disableCodeFromStrings(): void {
     const prototype = (real as { prototype: object }).prototype;
     // A stand-in with the same prototype: `x instanceof Function` (which Pyodide's runtime uses) still
     // works, while calling it, or reaching it as `fn.constructor`, compiles nothing.
-    const standIn = function Function() {
+    const standIn = function disabledFunction() {
       throw new EvalError('compiling code from strings is disabled in the sandbox');
     };
     Object.defineProperty(standIn, 'prototype', { value: prototype, writable: false, configurable: false });

@@ -9,7 +9,7 @@
  * and `exec` it captured at boot, and a test passes when that call returns without an exception; case
  * results are converted to JavaScript by Pyodide's C-level conversion and compared outside Python.
  */
-export const PYTHON_HARNESS = String.raw`
+export const PYTHON_HARNESS = `
 import sys, builtins, random
 import math, re, json, collections, itertools, functools, heapq, bisect, string, operator, copy, enum
 import datetime, decimal, fractions, statistics, typing, dataclasses, abc, textwrap, unicodedata, array

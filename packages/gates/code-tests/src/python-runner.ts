@@ -113,7 +113,6 @@ export function runPython(
   sandbox: PythonSandbox,
   request: SandboxRequest,
 ): { response: SandboxResponse; fatal?: undefined } | { fatal: string } {
-  const { pyodide } = sandbox;
   const started = sandbox.now();
   sandbox.clock.reset();
   Atomics.store(sandbox.interruptFlag, 0, 0);

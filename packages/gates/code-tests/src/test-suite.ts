@@ -50,7 +50,7 @@ function checkJson(value: unknown, field: string, depth = 0): void {
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJson(item, `${field}[${i}]`, depth + 1));
+    for (const [i, item] of value.entries()) checkJson(item, `${field}[${i}]`, depth + 1);
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
