@@ -53,6 +53,19 @@ describe('codeTestsGate (TypeScript and JavaScript in QuickJS)', () => {
     expect(result.status).toBe('pass');
   });
 
+  it('drops imports used only as types or not at all, as tsc does, and fails an import it needs', async () => {
+    const body = 'function add(a: number, b: number): Num { return a + b; }';
+    const unused = await gate.evaluate(
+      gateContext({ text: fence('ts', `import * as math from 'mathjs';\nimport { Num } from './types';\n${body}`) }),
+    );
+    expect(unused).toMatchObject({ status: 'pass', reason: 'ok' });
+    const used = await gate.evaluate(
+      gateContext({ text: fence('ts', `import * as math from 'mathjs';\n${body.replace('a + b', 'math.add(a, b)')}`) }),
+    );
+    expect(used).toMatchObject({ status: 'fail', reason: 'code-error' });
+    expect(used.feedback).toContain('mathjs');
+  });
+
   it('fails with no-code when the answer has no code of the language', async () => {
     const result = await gate.evaluate(gateContext({ text: fence('python', 'def add(a, b):\n    return a + b') }));
     expect(result).toMatchObject({ status: 'fail', reason: 'no-code' });

@@ -35,6 +35,7 @@ export const QUICKJS_HARNESS = String.raw`(function (hostWrite, seed, maxInspect
   const MapPrototypeGet = Map.prototype.get;
   const MapPrototypeSet = Map.prototype.set;
   const MapPrototypeHas = Map.prototype.has;
+  const MapPrototypeDelete = Map.prototype.delete;
   const MapPrototypeEntries = Map.prototype.entries;
   const MapIteratorNext = ObjectGetPrototypeOf(new Map().entries()).next;
   const SetPrototypeHas = Set.prototype.has;
@@ -121,13 +122,19 @@ export const QUICKJS_HARNESS = String.raw`(function (hostWrite, seed, maxInspect
 
   // Node's assert semantics: loose (==, prototypes ignored) and strict (Object.is, prototypes compared).
   function deepEqual(a, b, strict, memo) {
-    if (strict ? ObjectIs(a, b) : (a == b || (NumberIsNaN(a) && NumberIsNaN(b)))) return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-      return !strict && typeof a !== 'object' && typeof b !== 'object' ? a == b : false;
+    const objectA = typeof a === 'object' && a !== null;
+    const objectB = typeof b === 'object' && b !== null;
+    // Loose == only between primitives (as Node does): [1] == 1 would call the object's valueOf.
+    if (!objectA || !objectB) {
+      if (strict) return ObjectIs(a, b);
+      return !objectA && !objectB && (a == b || (NumberIsNaN(a) && NumberIsNaN(b)));
     }
+    if (a === b) return true;
     if (strict && ObjectGetPrototypeOf(a) !== ObjectGetPrototypeOf(b)) return false;
     if (tagOf(a) !== tagOf(b)) return false;
     if (memo.depth > 200) throw new TypeErrorCtor('the values are nested too deeply to compare');
+    // Pairs being compared further up: meeting one again is a cycle, taken as equal. A pair is
+    // forgotten once its comparison ends, so a failed comparison is never remembered as a match.
     const seenA = call(MapPrototypeGet, memo.pairs, a);
     if (seenA !== undefined && seenA === b) return true;
     call(MapPrototypeSet, memo.pairs, a, b);
@@ -137,25 +144,12 @@ export const QUICKJS_HARNESS = String.raw`(function (hostWrite, seed, maxInspect
       if (tagOf(a) === '[object RegExp]') return call(RegExpPrototypeToString, a) === call(RegExpPrototypeToString, b);
       if (isMap(a)) {
         if (!isMap(b) || call(MapSizeGetter, a) !== call(MapSizeGetter, b)) return false;
-        const entries = mapEntries(a);
-        for (let i = 0; i < entries.length; i += 1) {
-          const k = entries[i][0];
-          if (!call(MapPrototypeHas, b, k) || !deepEqual(entries[i][1], call(MapPrototypeGet, b, k), strict, memo)) return false;
-        }
-        return true;
+        return entriesMatch(mapEntries(a), mapEntries(b), (k) => call(MapPrototypeHas, b, k), (k) => call(MapPrototypeGet, b, k), strict, memo);
       }
       if (isSet(a)) {
         if (!isSet(b) || call(SetSizeGetter, a) !== call(SetSizeGetter, b)) return false;
-        const rest = setValues(b);
-        const valuesA = setValues(a);
-        for (let j = 0; j < valuesA.length; j += 1) {
-          const v = valuesA[j];
-          if (call(SetPrototypeHas, b, v)) continue;
-          let found = -1;
-          for (let i = 0; i < rest.length; i += 1) if (deepEqual(v, rest[i], strict, memo)) { found = i; break; }
-          if (found === -1) return false;
-        }
-        return true;
+        const pairs = (set) => { const values = setValues(set); const out = []; for (let i = 0; i < values.length; i += 1) call(ArrayPrototypePush, out, [values[i], true]); return out; };
+        return entriesMatch(pairs(a), pairs(b), (k) => call(SetPrototypeHas, b, k), () => true, strict, memo);
       }
       if (ArrayIsArray(a) !== ArrayIsArray(b)) return false;
       const keysA = ObjectKeys(a);
@@ -169,7 +163,37 @@ export const QUICKJS_HARNESS = String.raw`(function (hostWrite, seed, maxInspect
       return true;
     } finally {
       memo.depth -= 1;
+      if (seenA === undefined) call(MapPrototypeDelete, memo.pairs, a);
+      else call(MapPrototypeSet, memo.pairs, a, seenA);
     }
+  }
+  // Node's Map/Set rule: a primitive key matches the same key; an object key (or, in loose mode, a
+  // primitive with no exact match) matches any one unused key of the other side that is deep-equal, with a
+  // deep-equal value. Each entry of b is used at most once.
+  function entriesMatch(entriesA, entriesB, hasB, getB, strict, memo) {
+    const used = new SetCtor();
+    const pending = [];
+    for (let i = 0; i < entriesA.length; i += 1) {
+      const k = entriesA[i][0];
+      const isObject = (typeof k === 'object' && k !== null) || typeof k === 'function';
+      if (!isObject && hasB(k) && deepEqual(entriesA[i][1], getB(k), strict, memo)) { call(SetPrototypeAdd, used, k); continue; }
+      if (!isObject && strict) return false;
+      call(ArrayPrototypePush, pending, entriesA[i]);
+    }
+    for (let i = 0; i < pending.length; i += 1) {
+      let found = false;
+      for (let j = 0; j < entriesB.length; j += 1) {
+        const kb = entriesB[j][0];
+        if (call(SetPrototypeHas, used, kb)) continue;
+        if (deepEqual(pending[i][0], kb, strict, memo) && deepEqual(pending[i][1], entriesB[j][1], strict, memo)) {
+          call(SetPrototypeAdd, used, kb);
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
   }
   const isDeepEqual = (a, b, strict) => deepEqual(a, b, strict, { pairs: new MapCtor(), depth: 0 });
 
