@@ -74,19 +74,27 @@ function lineOf(stack: string | undefined, file: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** A finished run, and whether the WebAssembly module broke while the run's runtime was freed. */
+export interface QuickJSRun {
+  readonly response: SandboxResponse;
+  /** Why the module must be dropped (it aborted after the verdict); `undefined` when it is fine. */
+  readonly moduleBroken: string | undefined;
+}
+
 /**
  * Runs one request in a fresh QuickJS runtime and context of `module`: the harness, then the answer, then
  * each test. The runtime is disposed at the end, so nothing an answer does outlives its run. Throws only
- * when the WebAssembly instance itself failed (a trap, the host's stack): the module must then be dropped.
+ * when the WebAssembly instance failed during the run (a trap, the host's stack): the module must then be
+ * dropped; when it fails only while the runtime is freed, the verdict stands and `moduleBroken` says so.
  */
-export function runInQuickJS(module: QuickJSWASMModule, request: SandboxRequest): SandboxResponse {
+export function runInQuickJS(module: QuickJSWASMModule, request: SandboxRequest): QuickJSRun {
   const started = performance.now();
   let code = request.code;
   let setup = request.setup;
   if (request.language === 'typescript') {
     const stripped = stripTypes(code);
     if (!stripped.ok) {
-      return {
+      const response: SandboxResponse = {
         id: request.id,
         outcome: 'code-error',
         tests: [],
@@ -98,6 +106,7 @@ export function runInQuickJS(module: QuickJSWASMModule, request: SandboxRequest)
         output: '',
         runMs: performance.now() - started,
       };
+      return { response, moduleBroken: undefined };
     }
     code = stripped.code;
     if (setup !== undefined) {
@@ -120,13 +129,19 @@ export function runInQuickJS(module: QuickJSWASMModule, request: SandboxRequest)
     }
     return false;
   });
+  const response = execute(state, request, code, setup, started);
   try {
-    return execute(state, request, code, setup, started);
-  } finally {
     for (const handle of state.handles) if (handle.alive) handle.dispose();
     vm.dispose();
     runtime.dispose();
+  } catch (error) {
+    // QuickJS can leak references when the interrupt handler stops an endless chain of promise jobs
+    // (`const go = () => Promise.resolve().then(go)`); freeing that runtime then fails an assertion
+    // (gc_obj_list not empty) and aborts the whole WebAssembly instance. The verdict (`timeout`) was
+    // already complete, so it stands; only the module must be replaced.
+    return { response, moduleBroken: String(error) };
   }
+  return { response, moduleBroken: undefined };
 }
 
 function execute(
@@ -167,6 +182,8 @@ function execute(
   const harnessFactory = vm.evalCode(QUICKJS_HARNESS, 'harness.js');
   if (harnessFactory.error !== undefined) {
     keep(harnessFactory.error);
+    // On a loaded machine a small timeoutMs can run out while the harness itself loads.
+    if (state.stop !== undefined) return respond(state.stop, []);
     throw new Error(`the sandbox harness failed to load: ${JSON.stringify(vm.dump(harnessFactory.error))}`);
   }
   keep(harnessFactory.value);
@@ -179,6 +196,7 @@ function execute(
   );
   if (harnessResult.error !== undefined) {
     keep(harnessResult.error);
+    if (state.stop !== undefined) return respond(state.stop, []);
     throw new Error('the sandbox harness failed to start');
   }
   const harness = keep(harnessResult.value);
