@@ -13,6 +13,7 @@ export const PYTHON_HARNESS = `
 import sys, builtins, random
 import math, re, json, collections, itertools, functools, heapq, bisect, string, operator, copy, enum
 import datetime, decimal, fractions, statistics, typing, dataclasses, abc, textwrap, unicodedata, array
+import time, calendar, _strptime
 
 _MISSING = object()
 _PLAIN = (type(None), bool, int, float, str, list, tuple, dict, set, frozenset)
