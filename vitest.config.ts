@@ -18,6 +18,7 @@ export default defineConfig({
       'packages/gates/logprob',
       'packages/gates/self-consistency',
       'packages/gates/code-compiles',
+      'packages/gates/code-tests',
       'packages/providers/openai',
       'packages/providers/anthropic',
       'packages/providers/replay',

@@ -24,6 +24,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'gate-vote': gateVoteBench,
   'gate-code-typescript': gateCodeTypescriptBench,
   'gate-code-python': gateCodePythonBench,
+  'gate-code-tests': () => import('./gate-code-tests.ts').then((bench) => bench.gateCodeTestsBench()),
   'repro-mot-date': reproMotDate,
   'repro-zellinger': reproZellinger,
   'repro-structured-rag': reproStructuredRag,
