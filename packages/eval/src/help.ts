@@ -14,7 +14,10 @@ Options:
                                  function ({ provider, params }) => cascade options
   -s, --sweep <p=from:to:step>   Sweep a config param (also p=v1,v2,...); repeat
                                  for a grid. Reports the cost/accuracy frontier
+      --set <p=value>            Fix a config param for every run (repeatable)
       --target-accuracy <x>      Select the cheapest setting with accuracy >= x (0-1)
+      --within <points>          Or the cheapest within this of the strongest tier
+                                 alone (relative: 1pt, or 0.01)
       --max-cost <usd>           Or the most accurate costing <= usd per request
       --max-relative-cost <x>    Or the most accurate costing <= x times the
                                  strongest tier alone (0.4 = 40%)
@@ -27,8 +30,8 @@ Options:
       --markdown <file>          Write the report (Markdown; also printed)
   -h, --help                     Show this help
 
-Exit codes: 0 done (and the selection found a setting), 1 no setting meets
---target-accuracy / --max-cost, 2 usage or configuration error.`;
+Exit codes: 0 done (and the selection found a setting), 1 no setting meets the
+target, or a gate crashed (gate-error verdicts), 2 usage or configuration error.`;
 
 export const IMPORT_HELP = `Usage: llm-cascade import <format> <source> --output <file> [options]
 

@@ -34,6 +34,9 @@ export function checkEvalConfig(value: unknown, source = 'config'): EvalConfig {
   if (config.prices !== undefined && (typeof config.prices !== 'object' || config.prices === null)) {
     throw new ConfigError(`${source}.prices`, 'must be an object of prices by model');
   }
+  if (config.close !== undefined && typeof config.close !== 'function') {
+    throw new ConfigError(`${source}.close`, 'must be a function () => void | Promise<void>');
+  }
   if (config.request !== undefined && typeof config.request !== 'function') {
     throw new ConfigError(`${source}.request`, 'must be a function (record) => CascadeRequest');
   }
