@@ -16,7 +16,7 @@ export type { ImportStructuredRagOptions, StructuredRagMethod } from './import-s
 export { estimateTokens, importStructuredRag, STRUCTURED_RAG_METHODS } from './import-structured-rag.ts';
 export type { ImportSummary } from './import-summary.ts';
 export type { ImportZellingerOptions } from './import-zellinger.ts';
-export { importZellinger, ZELLINGER_PRICES } from './import-zellinger.ts';
+export { ANSWER_ONLY_SUFFIX, answerOnly, importZellinger, ZELLINGER_PRICES } from './import-zellinger.ts';
 export type { JsonLine, JsonLinesWriter } from './json-lines.ts';
 export { JsonLineError, openJsonLinesWriter, readJsonLines } from './json-lines.ts';
 export { checkEvalConfig, loadEvalConfig } from './load-eval-config.ts';
