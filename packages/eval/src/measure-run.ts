@@ -81,13 +81,14 @@ export interface MeasureRunOptions {
   readonly signal?: AbortSignal;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly result: CascadeResult | undefined;
   readonly attempts: readonly Attempt[];
   readonly error: { readonly code: string; readonly message: string } | undefined;
 }
 
-function outcomeOf(item: BatchItem): Outcome {
+/** A batch item as a result (or none), its attempts, and its error. */
+export function outcomeOf(item: BatchItem): Outcome {
   if (item.ok) return { result: item.result, attempts: item.result.attempts, error: undefined };
   const attempts = (item.error as { attempts?: readonly Attempt[] }).attempts ?? [];
   // The exhausted error's message is generic; the last attempt's error says what went wrong.
@@ -97,7 +98,7 @@ function outcomeOf(item: BatchItem): Outcome {
 }
 
 /** The attempt whose candidate the result returned. */
-function answeringAttempt(result: CascadeResult): Attempt | undefined {
+export function answeringAttempt(result: CascadeResult): Attempt | undefined {
   const attempts = result.attempts;
   for (let i = attempts.length - 1; i >= 0; i -= 1) {
     const attempt = attempts[i] as Attempt;

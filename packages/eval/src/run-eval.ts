@@ -93,12 +93,13 @@ export interface EvalReport {
   readonly gateErrors: number;
 }
 
-function toRequest(record: RecordedRequest): CascadeRequest {
+/** The recorded request with the record's id (replay matches by id). */
+export function toRequest(record: RecordedRequest): CascadeRequest {
   return { ...record.request, id: record.id };
 }
 
 /** Lines sharing an id are one request, as replay merges them: their candidates are appended per model. */
-function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
+export function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
   const byId = new Map<string, RecordedRequest>();
   for (const record of records) {
     const previous = byId.get(record.id);
@@ -126,7 +127,8 @@ function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
   return [...byId.values()];
 }
 
-function scorableRecord(record: RecordedRequest): boolean {
+/** A record with a reference or a labelled candidate: its answers can be judged. */
+export function scorableRecord(record: RecordedRequest): boolean {
   if (record.reference !== undefined && record.reference !== null) return true;
   for (const tier of Object.values(record.tiers)) {
     for (const candidate of tier.candidates) if (typeof candidate.correct === 'boolean') return true;
