@@ -7,6 +7,7 @@ Commands:
   serve-replay   Serve recorded generations as a local OpenAI-compatible server
   eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
+  tune           Fit a cascade (ladder, order, thresholds) to recorded data; write a profile
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)

@@ -1,4 +1,4 @@
-import { fitLadder, createFitSet } from './fit-thresholds.ts';
+import { createFitSet, fitLadder } from './fit-thresholds.ts';
 import type { OutcomeMatrix } from './outcome-matrix.ts';
 import { kFolds, seededRandom, without } from './seeded-random.ts';
 import { createTrace, simulateLadder } from './simulate-ladder.ts';

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAccuracyPoints } from './accuracy-points.ts';
 import {
   EVAL_EXIT_CODES,
   type EvalCommandIo,
@@ -9,7 +10,6 @@ import {
   parseNumberFlag,
   reportCommandError,
 } from './command-io.ts';
-import { parseAccuracyPoints } from './accuracy-points.ts';
 import { formatReport } from './format-report.ts';
 import { frontierChart } from './frontier-chart.ts';
 import { EVAL_HELP } from './help.ts';

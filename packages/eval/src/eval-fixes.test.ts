@@ -3,8 +3,8 @@ import type { Gate } from '@llm-cascade/core';
 import { logprobGate } from '@llm-cascade/gate-logprob';
 import { describe, expect, it } from 'vitest';
 import { parseAccuracyPoints } from './accuracy-points.ts';
-import { defineEvalConfig } from './eval-config.ts';
 import { evalCommand } from './eval-command.ts';
+import { defineEvalConfig } from './eval-config.ts';
 import { runEval } from './run-eval.ts';
 
 const QA_DATA = fileURLToPath(new URL('./testing/fixtures/qa-recording.jsonl', import.meta.url));

@@ -1,5 +1,5 @@
-import type { CandidateEstimate } from './cross-validate.ts';
 import type { TuneTarget } from './cascade-profile.ts';
+import type { CandidateEstimate } from './cross-validate.ts';
 
 /** The chosen estimate, or why none fits. */
 export type CandidateSelection =
