@@ -85,7 +85,7 @@ Search:
       --folds <k>                Cross-validation folds (default 5)
       --repeats <r>              Repeats of the k-fold split (default 1)
       --confidence <c>           One-sided confidence of the selection bound
-                                 (default 0.84, one standard error; 0.5: none)
+                                 (default 0.7, half a standard error; 0.5: none)
       --scoring <mode>           auto, exact, normalized, numeric, label
   -n, --concurrency <n>          Requests in flight while probing (default 16)
       --no-verify                Skip replaying the profile through the engine
