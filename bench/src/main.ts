@@ -14,6 +14,7 @@ import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults } from './result-file.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
+import { tuneZellinger } from './tune-zellinger.ts';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   'engine-overhead': engineOverhead,
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'repro-mot-date': reproMotDate,
   'repro-zellinger': reproZellinger,
   'repro-structured-rag': reproStructuredRag,
+  'tune-zellinger': tuneZellinger,
 };
 
 const wanted = process.argv.slice(2);
