@@ -39,6 +39,8 @@ Options:
       --progress-every <n>   Plain progress: a line every n items (default 100) or 10 s
       --budget-usd <usd>     Per-request budget in dollars (the cascade's own budgetUsd otherwise)
       --min-tier <tier>      Quality floor: start every request at this tier (name or index)
+      --profile <file>       A tuned profile (llm-cascade tune); the config must export
+                             a function ({ profile }) => cascade (see applyProfile)
   -h, --help                 Show this help
 
 Exit codes: 0 all ok, 1 some items failed or malformed lines, 2 usage or
