@@ -253,7 +253,7 @@ export async function tuneZellinger(): Promise<BenchResult> {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     numbers['mean4.accuracyDelta'] = mean(deltas);
     numbers['mean4.relativeCost'] = mean(costs);
-    numbers['llamaAreaVsGrid'] = mean(areaDiffs);
+    numbers.llamaAreaVsGrid = mean(areaDiffs);
     const markdown = [
       '`llm-cascade tune` searches the ladder (which of the nine models, cheapest first, 1 to 4 tiers) and each gated',
       "tier's threshold (from the data's own distinct confidences), estimates every candidate by 5-fold cross-validation",
