@@ -40,7 +40,7 @@ describe.skipIf(dataDir === '')('real recorded data', () => {
     // date_reference_replay.json, mot_1d_vote at threshold 0.65: acc 0.88855, $5.09963 in total.
     expect(Math.abs(accuracy - 0.88855)).toBeLessThan(0.005);
     expect(Math.abs(cost / 5.09963 - 1)).toBeLessThan(0.01);
-  });
+  }, 120_000);
 
   it('Zellinger train splits: 1485 queries; the always-strongest baseline matches the recorded labels', async () => {
     const output = join(out, 'zellinger.jsonl');
@@ -50,7 +50,7 @@ describe.skipIf(dataDir === '')('real recorded data', () => {
     // The first 285 records are GSM8K's (files in name order); every model answered every query.
     expect(report.baselines[1]?.measures.scored).toBe(285);
     expect(report.baselines[1]?.measures.unanswered).toBe(0);
-  });
+  }, 120_000);
 
   it('StructuredRAG: 784 queries; Llama-3-8B and Claude alone reproduce the published f-string success rates', async () => {
     const output = join(out, 'srag.jsonl');
@@ -64,7 +64,7 @@ describe.skipIf(dataDir === '')('real recorded data', () => {
     // README: mean over 7 tasks of the f-string success rates (112 queries each): llama 0.5216, claude 0.8737.
     expect(report.baselines[0]?.measures.accuracy).toBeCloseTo(0.5216, 3);
     expect(report.baselines[1]?.measures.accuracy).toBeCloseTo(0.8737, 3);
-  });
+  }, 120_000);
 
   it('Zellinger MedMCQA: tune fits on 70%, the engine replays the profile as the search does, billing every call', async () => {
     const output = join(out, 'medmcqa-tune.jsonl');
@@ -100,5 +100,5 @@ describe.skipIf(dataDir === '')('real recorded data', () => {
     // The data's README: the verification call is about 69% of the recorded cost on TriviaQA.
     expect(answer / recorded).toBeGreaterThan(0.25);
     expect(answer / recorded).toBeLessThan(0.4);
-  });
+  }, 120_000);
 });
