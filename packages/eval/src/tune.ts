@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ConfigError } from '@llm-cascade/core';
-import { loadRecordings, type RecordedRequest, replayProvider } from '@llm-cascade/provider-replay';
-import { labelledProvider } from './candidate-labels.ts';
+import type { RecordedRequest } from '@llm-cascade/provider-replay';
 import {
-  applyProfile,
   type CascadeProfile,
   type MeasuredFigures,
   PROFILE_FORMAT,
@@ -16,16 +11,15 @@ import { type CandidateEstimate, crossValidate } from './cross-validate.ts';
 import type { EvalParams } from './eval-config.ts';
 import { createFitSet, type FittedLadder, fitLadder } from './fit-thresholds.ts';
 import { enumerateLadders, type LadderOrder, lambdaGrid, MAX_TIERS } from './ladder-space.ts';
-import { measureRun } from './measure-run.ts';
 import { normalQuantile } from './normal-quantile.ts';
 import { allQueries, bestModel, type OutcomeMatrix } from './outcome-matrix.ts';
 import { applyParams, type ParamSetting, parseSet } from './params.ts';
-import { type ProbeResult, probeCandidates } from './probe-candidates.ts';
-import { mergeById, scorableRecord, toRequest } from './run-eval.ts';
+import type { ProbeResult } from './probe-candidates.ts';
 import { createScorer, type ScoringMode, type ScoringOptions } from './score-answer.ts';
-import { seededRandom, shuffled } from './seeded-random.ts';
 import { estimatedFrontier, selectCandidate } from './select-candidate.ts';
 import { simulateLadder } from './simulate-ladder.ts';
+import { loadTuneData, probeData, probeWarnings, splitHoldout, type TuneData } from './tune-data.ts';
+import { checkWithEngine, type EngineCheck } from './tune-engine-check.ts';
 import { checkTuneSpace, loadTuneSpace, type TuneSpace } from './tune-space.ts';
 
 /** Default one-sided confidence of the selection bound: half a standard error on the cautious side (measured across the Zellinger train splits, see the README). */
@@ -85,14 +79,6 @@ export interface TuneModelFigures {
   readonly test?: MeasuredFigures;
 }
 
-/** The engine's replay of the profile beside the search's own replay on the same queries. */
-export interface EngineCheck {
-  readonly on: 'fit' | 'test';
-  readonly simulated: { readonly accuracy: number; readonly costUsd: number };
-  readonly engine: { readonly accuracy: number; readonly costUsd: number; readonly gateErrors: number };
-  readonly agree: boolean;
-}
-
 export interface TuneReport {
   readonly name: string;
   readonly found: boolean;
@@ -106,22 +92,6 @@ export interface TuneReport {
   readonly engineCheck?: EngineCheck;
   readonly gateErrors: number;
   readonly warnings: readonly string[];
-}
-
-interface Loaded {
-  readonly records: RecordedRequest[];
-  readonly label: string;
-  readonly sha256?: string;
-}
-
-function loadData(data: string | readonly RecordedRequest[], field: string): Loaded {
-  if (typeof data === 'string') {
-    const records = mergeById(loadRecordings(data).map((entry) => entry.record));
-    const sha256 = createHash('sha256').update(readFileSync(data)).digest('hex');
-    return { records, label: resolve(data), sha256 };
-  }
-  if (!Array.isArray(data)) throw new ConfigError(field, 'must be a recording path or an array of records');
-  return { records: mergeById(data), label: '(records)' };
 }
 
 function checkOptions(options: TuneOptions): void {
@@ -200,7 +170,7 @@ export async function tune(options: TuneOptions): Promise<TuneReport> {
 
 async function tuneWith(space: TuneSpace, options: TuneOptions): Promise<TuneReport> {
   const note = options.onProgress ?? (() => {});
-  const seed = options.seed ?? 1;
+  const _seed = options.seed ?? 1;
   const fixed: ParamSetting = Object.assign(
     {},
     ...(options.set ?? []).map((entry) => (typeof entry === 'string' ? parseSet(entry) : entry)),
@@ -211,90 +181,17 @@ async function tuneWith(space: TuneSpace, options: TuneOptions): Promise<TuneRep
   const score = createScorer(scoring);
   const warnings: string[] = [];
 
-  const loaded = loadData(options.data, 'data');
-  let fitData: Loaded = { ...loaded, records: loaded.records.filter(scorableRecord) };
-  let testData: Loaded | undefined;
-  if (options.test !== undefined) {
-    const test = loadData(options.test, 'test');
-    testData = { ...test, records: test.records.filter(scorableRecord) };
-  } else if (options.holdout !== undefined) {
-    const order = shuffled(fitData.records, seededRandom(seed));
-    const cut = Math.round(order.length * options.holdout);
-    const held = new Set(order.slice(0, cut).map((r) => r.id));
-    testData = {
-      records: fitData.records.filter((r) => held.has(r.id)),
-      label: `${fitData.label} (holdout ${options.holdout}, seed ${seed})`,
-    };
-    fitData = {
-      ...fitData,
-      records: fitData.records.filter((r) => !held.has(r.id)),
-      label: `${fitData.label} (fit ${1 - options.holdout}, seed ${seed})`,
-    };
-  }
-  const dropped = loaded.records.length - loaded.records.filter(scorableRecord).length;
-  if (dropped > 0) warnings.push(`${dropped} unscorable record(s) of the fit data left out`);
-  if (fitData.records.length < 2 * (options.folds ?? 5)) {
-    throw new ConfigError('data', `${fitData.records.length} scorable fit records: too few to cross-validate`);
-  }
-
-  const probe = async (data: Loaded, label: string): Promise<ProbeResult> => {
-    note(`probing ${space.models.length} candidate models on ${data.records.length} ${label} requests`);
-    const byId = new Map(data.records.map((record) => [record.id, record]));
-    const replay = replayProvider({
-      records: data.records,
-      ...(space.prices === undefined ? {} : { prices: space.prices }),
-      ...(space.replay?.repairs === undefined ? {} : { repairs: space.replay.repairs }),
-      ...(space.replay?.whenExhausted === undefined ? {} : { whenExhausted: space.replay.whenExhausted }),
-    });
-    return probeCandidates({
-      space,
-      params,
-      provider: labelledProvider(replay, byId),
-      records: data.records,
-      requests: data.records.map(space.request ?? toRequest),
-      score,
-      concurrency: options.concurrency ?? 16,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-  };
-  const fitProbe = await probe(fitData, 'fit');
-  const testProbe = testData === undefined ? undefined : await probe(testData, 'test');
-  const gateErrors = fitProbe.gateErrors + (testProbe?.gateErrors ?? 0);
-  if (gateErrors > 0)
-    warnings.push(`${gateErrors} gate verdict(s) while probing were gate errors: the figures are suspect`);
-  for (const result of [fitProbe, testProbe]) {
-    for (const [model, count] of Object.entries(result?.unanswered ?? {})) {
-      if (count > 0) warnings.push(`${model}: ${count} probe run(s) gave no answer (counted wrong, never accepted)`);
-    }
-    for (const [model, count] of Object.entries(result?.labelMismatches ?? {})) {
-      if (count > 0)
-        warnings.push(
-          `${model}: ${count} answer(s) scored differently gated and ungated (the ungated verdict is used)`,
-        );
-    }
-  }
+  const { fitData, testData, fitProbe, testProbe, gateErrors } = await prepareData(space, options, {
+    params,
+    score,
+    note,
+    warnings,
+  });
 
   const matrix = fitProbe.matrix;
   const queries = allQueries(matrix);
-  const reference = bestModel(matrix, queries);
-  const costs = matrix.models.map((_, m) => (matrix.finalCostUsd[m] as Float64Array).reduce((a, b) => a + b, 0));
-  const maxTiers = options.maxTiers ?? MAX_TIERS;
-  const order = options.order ?? 'cost';
-  const ladders = enumerateLadders({ models: matrix.models.length, costs, maxTiers, order });
-  const lambdas = lambdaGrid(options.lambdas ?? 41);
-  const folds = options.folds ?? 5;
-  const repeats = options.repeats ?? 1;
-  note(`cross-validating ${ladders.length} ladders x ${lambdas.length} cost weights (${folds} folds x ${repeats})`);
-  const estimates = crossValidate({ matrix, queries, reference, ladders, lambdas, folds, repeats, seed });
-  const target: TuneTarget = options.target ?? { kind: 'within', points: 0.01 };
-  const confidence = options.selectionConfidence ?? DEFAULT_SELECTION_CONFIDENCE;
-  const z = normalQuantile(confidence);
-  const selection = selectCandidate(estimates, target, z);
-  const chosen = selection.found
-    ? selection.estimate
-    : (estimates.find(
-        (e) => e.candidate.ladder.length === 1 && e.candidate.ladder[0] === reference,
-      ) as CandidateEstimate);
+  const search = searchLadders(matrix, options, note);
+  const { reference, estimates, lambdas, selection, chosen } = search;
 
   const fit = createFitSet(matrix, queries);
   let refMean = 0;
@@ -322,54 +219,24 @@ async function tuneWith(space: TuneSpace, options: TuneOptions): Promise<TuneRep
   });
   const models = matrix.models.map((model, m) => ({ model, ...figures({ ladder: [m], thresholds: [] }) }));
 
-  const z90 = normalQuantile(0.5 + INTERVAL_LEVEL / 2);
-  const chosenFigures = figures(fitted);
-  const refFit = chosenFigures.fit.referenceAccuracy;
-  const profile: CascadeProfile = {
-    format: PROFILE_FORMAT,
-    version: PROFILE_VERSION,
+  const profile = buildProfile({
     name: space.name ?? 'tuned cascade',
-    createdAt: new Date().toISOString(),
-    tiers: fitted.ladder.map((m, i) => ({
-      model: matrix.models[m] as string,
-      ...(i < fitted.thresholds.length ? { threshold: fitted.thresholds[i] as number } : {}),
-    })),
+    matrix,
+    fitted,
+    figures: figures(fitted),
+    chosen,
+    search,
     confidenceGate: fitProbe.confidenceGate,
-    target: { ...target, description: targetText(target) },
-    reference: {
-      model: matrix.models[reference] as string,
-      accuracy: refFit,
-      costPerRequestUsd: refMean,
-    },
-    expected: {
-      accuracy: interval(refFit + chosen.accuracyDelta, chosen.accuracyDeltaSe, z90),
-      accuracyDelta: interval(chosen.accuracyDelta, chosen.accuracyDeltaSe, z90),
-      relativeCost: interval(chosen.relativeCost, chosen.relativeCostSe, z90),
-      level: INTERVAL_LEVEL,
-      method: `${folds}-fold cross-validation x ${repeats} on the fit data (thresholds refitted in every fold); interval: estimate +- ${z90.toFixed(3)} standard errors (paired over queries)`,
-    },
-    fit: { ...chosenFigures.fit, ...(fitData.sha256 === undefined ? {} : { sha256: fitData.sha256 }) },
-    ...(chosenFigures.test === undefined
-      ? {}
-      : { test: { ...chosenFigures.test, ...(testData?.sha256 === undefined ? {} : { sha256: testData.sha256 }) } }),
-    search: {
-      models: [...matrix.models],
-      maxTiers,
-      order,
-      folds,
-      repeats,
-      seed,
-      candidates: estimates.length,
-      lambda: chosen.candidate.lambda,
-      selectionConfidence: confidence,
-    },
+    referenceCostPerRequestUsd: refMean,
+    fitSha256: fitData.sha256,
+    testSha256: testData?.sha256,
     params: fixed,
-  };
+  });
 
   let engineCheck: EngineCheck | undefined;
   if (options.verify !== false) {
     const on = testData === undefined || testProbe === undefined ? 'fit' : 'test';
-    const data = on === 'fit' ? fitData : (testData as Loaded);
+    const data = on === 'fit' ? fitData : (testData as TuneData);
     const checkMatrix = on === 'fit' ? matrix : (testProbe as ProbeResult).matrix;
     note(`replaying the profile through the engine on the ${on} data`);
     engineCheck = await checkWithEngine(space, profile, params, data.records, checkMatrix, fitted, score, on, options);
@@ -392,48 +259,156 @@ async function tuneWith(space: TuneSpace, options: TuneOptions): Promise<TuneRep
   };
 }
 
-async function checkWithEngine(
+interface LadderSearch {
+  readonly reference: number;
+  readonly estimates: CandidateEstimate[];
+  readonly lambdas: number[];
+  readonly selection: ReturnType<typeof selectCandidate>;
+  readonly chosen: CandidateEstimate;
+  readonly target: TuneTarget;
+  readonly confidence: number;
+  readonly maxTiers: number;
+  readonly order: LadderOrder;
+  readonly folds: number;
+  readonly repeats: number;
+  readonly seed: number;
+}
+
+/** Cross-validates every ladder x cost weight on the fit matrix and selects one for the target. */
+function searchLadders(matrix: OutcomeMatrix, options: TuneOptions, note: (message: string) => void): LadderSearch {
+  const seed = options.seed ?? 1;
+  const queries = allQueries(matrix);
+  const reference = bestModel(matrix, queries);
+  const costs = matrix.models.map((_, m) => (matrix.finalCostUsd[m] as Float64Array).reduce((a, b) => a + b, 0));
+  const maxTiers = options.maxTiers ?? MAX_TIERS;
+  const order = options.order ?? 'cost';
+  const ladders = enumerateLadders({ models: matrix.models.length, costs, maxTiers, order });
+  const lambdas = lambdaGrid(options.lambdas ?? 41);
+  const folds = options.folds ?? 5;
+  const repeats = options.repeats ?? 1;
+  note(`cross-validating ${ladders.length} ladders x ${lambdas.length} cost weights (${folds} folds x ${repeats})`);
+  const estimates = crossValidate({ matrix, queries, reference, ladders, lambdas, folds, repeats, seed });
+  const target: TuneTarget = options.target ?? { kind: 'within', points: 0.01 };
+  const confidence = options.selectionConfidence ?? DEFAULT_SELECTION_CONFIDENCE;
+  const z = normalQuantile(confidence);
+  const selection = selectCandidate(estimates, target, z);
+  const chosen = selection.found
+    ? selection.estimate
+    : (estimates.find(
+        (e) => e.candidate.ladder.length === 1 && e.candidate.ladder[0] === reference,
+      ) as CandidateEstimate);
+
+  return {
+    reference,
+    estimates,
+    lambdas,
+    selection,
+    chosen,
+    target,
+    confidence,
+    maxTiers,
+    order,
+    folds,
+    repeats,
+    seed,
+  };
+}
+
+/** The profile of the chosen ladder, with its cross-validated expectations and measured figures. */
+function buildProfile(input: {
+  readonly name: string;
+  readonly matrix: OutcomeMatrix;
+  readonly fitted: FittedLadder;
+  readonly figures: { readonly fit: MeasuredFigures; readonly test?: MeasuredFigures };
+  readonly chosen: CandidateEstimate;
+  readonly search: LadderSearch;
+  readonly confidenceGate: string;
+  readonly referenceCostPerRequestUsd: number;
+  readonly fitSha256: string | undefined;
+  readonly testSha256: string | undefined;
+  readonly params: ParamSetting;
+}): CascadeProfile {
+  const { matrix, fitted, chosen, search } = input;
+  const { target, folds, repeats } = search;
+  const chosenFigures = input.figures;
+  const z90 = normalQuantile(0.5 + INTERVAL_LEVEL / 2);
+  const refFit = chosenFigures.fit.referenceAccuracy;
+  return {
+    format: PROFILE_FORMAT,
+    version: PROFILE_VERSION,
+    name: input.name,
+    createdAt: new Date().toISOString(),
+    tiers: fitted.ladder.map((m, i) => ({
+      model: matrix.models[m] as string,
+      ...(i < fitted.thresholds.length ? { threshold: fitted.thresholds[i] as number } : {}),
+    })),
+    confidenceGate: input.confidenceGate,
+    target: { ...target, description: targetText(target) },
+    reference: {
+      model: matrix.models[search.reference] as string,
+      accuracy: refFit,
+      costPerRequestUsd: input.referenceCostPerRequestUsd,
+    },
+    expected: {
+      accuracy: interval(refFit + chosen.accuracyDelta, chosen.accuracyDeltaSe, z90),
+      accuracyDelta: interval(chosen.accuracyDelta, chosen.accuracyDeltaSe, z90),
+      relativeCost: interval(chosen.relativeCost, chosen.relativeCostSe, z90),
+      level: INTERVAL_LEVEL,
+      method: `${folds}-fold cross-validation x ${repeats} on the fit data (thresholds refitted in every fold); interval: estimate +- ${z90.toFixed(3)} standard errors (paired over queries)`,
+    },
+    fit: { ...chosenFigures.fit, ...(input.fitSha256 === undefined ? {} : { sha256: input.fitSha256 }) },
+    ...(chosenFigures.test === undefined
+      ? {}
+      : { test: { ...chosenFigures.test, ...(input.testSha256 === undefined ? {} : { sha256: input.testSha256 }) } }),
+    search: {
+      models: [...matrix.models],
+      maxTiers: search.maxTiers,
+      order: search.order,
+      folds,
+      repeats,
+      seed: search.seed,
+      candidates: search.estimates.length,
+      lambda: chosen.candidate.lambda,
+      selectionConfidence: search.confidence,
+    },
+    params: input.params,
+  };
+}
+
+/** Loads (and splits) the data and probes every candidate on it through the engine. */
+async function prepareData(
   space: TuneSpace,
-  profile: CascadeProfile,
-  params: EvalParams,
-  records: readonly RecordedRequest[],
-  matrix: OutcomeMatrix,
-  fitted: FittedLadder,
-  score: ReturnType<typeof createScorer>,
-  on: 'fit' | 'test',
   options: TuneOptions,
-): Promise<EngineCheck> {
-  const byId = new Map(records.map((record) => [record.id, record]));
-  const replay = replayProvider({
-    records,
-    ...(space.prices === undefined ? {} : { prices: space.prices }),
-    ...(space.replay?.repairs === undefined ? {} : { repairs: space.replay.repairs }),
-    ...(space.replay?.whenExhausted === undefined ? {} : { whenExhausted: space.replay.whenExhausted }),
-  });
-  const cascade = await applyProfile({
-    profile,
-    tier: space.tier,
-    provider: labelledProvider(replay, byId),
+  input: {
+    readonly params: EvalParams;
+    readonly score: ReturnType<typeof createScorer>;
+    readonly note: (message: string) => void;
+    readonly warnings: string[];
+  },
+) {
+  const { params, score, note, warnings } = input;
+  const seed = options.seed ?? 1;
+  const loaded = loadTuneData(options.data, 'data');
+  if (loaded.dropped > 0) warnings.push(`${loaded.dropped} unscorable record(s) of the fit data left out`);
+  let fitData: TuneData = loaded;
+  let testData: TuneData | undefined;
+  if (options.test !== undefined) testData = loadTuneData(options.test, 'test');
+  else if (options.holdout !== undefined)
+    ({ fit: fitData, test: testData } = splitHoldout(loaded, options.holdout, seed));
+  if (fitData.records.length < 2 * (options.folds ?? 5)) {
+    throw new ConfigError('data', `${fitData.records.length} scorable fit records: too few to cross-validate`);
+  }
+  const context = {
     params,
-    ...(space.options === undefined ? {} : { options: space.options }),
-  });
-  const measures = await measureRun({
-    cascade,
-    records,
-    requests: records.map(space.request ?? toRequest),
-    scorable: records.map(() => true),
     score,
     concurrency: options.concurrency ?? 16,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  const simulated = simulateLadder(matrix, fitted, allQueries(matrix));
-  const accuracy = simulated.correct / simulated.queries;
-  return {
-    on,
-    simulated: { accuracy, costUsd: simulated.costUsd },
-    engine: { accuracy: measures.accuracy, costUsd: measures.costUsd, gateErrors: measures.gateErrors },
-    agree:
-      Math.abs(measures.accuracy - accuracy) < 1e-9 &&
-      Math.abs(measures.costUsd - simulated.costUsd) <= 1e-9 + 1e-6 * simulated.costUsd,
   };
+  note(`probing ${space.models.length} candidate models on ${fitData.records.length} fit requests`);
+  const fitProbe = await probeData(space, fitData, context);
+  if (testData !== undefined) note(`probing them on ${testData.records.length} held-out requests`);
+  const testProbe = testData === undefined ? undefined : await probeData(space, testData, context);
+  const gateErrors = fitProbe.gateErrors + (testProbe?.gateErrors ?? 0);
+  warnings.push(...probeWarnings([fitProbe, testProbe]));
+  return { fitData, testData, fitProbe, testProbe, gateErrors };
 }
