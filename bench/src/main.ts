@@ -14,6 +14,7 @@ import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults } from './result-file.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
+import { tuneConfidence } from './tune-confidence.ts';
 import { tuneZellinger } from './tune-zellinger.ts';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
@@ -29,6 +30,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'repro-zellinger': reproZellinger,
   'repro-structured-rag': reproStructuredRag,
   'tune-zellinger': tuneZellinger,
+  'tune-confidence': tuneConfidence,
 };
 
 const wanted = process.argv.slice(2);

@@ -185,7 +185,8 @@ function areaComparison(matrix: OutcomeMatrix) {
     .map((row) => ({ ...row, tune: row.tune / row.folds, grid: row.grid / row.folds }));
 }
 
-async function probeMatrix(records: readonly RecordedRequest[], spacePath: string): Promise<OutcomeMatrix> {
+/** The outcome matrix of a recording under the Zellinger tune space, probed through the engine. */
+export async function probeMatrix(records: readonly RecordedRequest[], spacePath: string): Promise<OutcomeMatrix> {
   const space = await loadTuneSpace(spacePath);
   const byId = new Map(records.map((r) => [r.id, r]));
   const replay = replayProvider({ records, ...(space.prices === undefined ? {} : { prices: space.prices }) });
