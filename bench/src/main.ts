@@ -14,6 +14,8 @@ import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults, setWriteResults } from './result-file.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
+import { tuneConfidence } from './tune-confidence.ts';
+import { tuneZellinger } from './tune-zellinger.ts';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   'engine-overhead': engineOverhead,
@@ -28,6 +30,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'repro-mot-date': reproMotDate,
   'repro-zellinger': reproZellinger,
   'repro-structured-rag': reproStructuredRag,
+  'tune-zellinger': tuneZellinger,
+  'tune-confidence': tuneConfidence,
 };
 
 const write = process.argv.includes('--write');

@@ -19,8 +19,13 @@ const COMMAND = 'scripts/with-node pnpm bench repro-zellinger';
 const BENCHMARKS = ['mmlu', 'medmcqa', 'triviaqa', 'truthfulqa', 'gsm8k'] as const;
 const TWO_TIER_GRID = [0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1];
 const THREE_TIER_GRID = [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1];
-/** A threshold above 1 turns a tier's acceptance off (see zellinger-shared.ts): calibration found none. */
-const OFF = 1.5;
+/** The example configs' builder: a logprob cascade over any models, cheapest first. */
+async function chainConfig(models: readonly string[]) {
+  const shared = (await import(exampleConfig('zellinger-shared.ts'))) as {
+    zellingerConfig: (models: readonly string[]) => Parameters<typeof runEval>[0]['config'];
+  };
+  return shared.zellingerConfig(models);
+}
 
 interface Chain {
   readonly key: string;
@@ -124,19 +129,22 @@ async function evaluateChain(recording: string, benchmark: string, chain: Chain)
     const thresholds = chain.models
       .slice(0, -1)
       .map((model) => calibrateThreshold({ samples: label(model), ...target, confidenceLevel: 0.95 }));
+    // A tier with no qualifying threshold cannot help: it is dropped, not called and paid for nothing.
+    const kept = chain.models.filter((_, i) => i === chain.models.length - 1 || thresholds[i]?.found === true);
+    const found = thresholds.filter((t) => t.found);
+    const text = {
+      thresholds: thresholds.map((t) => (t.found ? thresholdText(t.threshold) : 'dropped')).join(' / '),
+      acceptance: thresholds.map((t) => (t.found ? pct(t.acceptanceRate, 0) : '-')).join(' / '),
+    };
+    if (kept.length === 1) return { ...text, accuracy: strongest.accuracy, relative: 1 };
     const run = await runEval({
       data: recording,
-      config: exampleConfig(chain.config),
-      sweep: thresholds.map((t, i) => `accept.${names[i]}=${t.found ? t.threshold : OFF}`),
+      config: await chainConfig(kept),
+      sweep: found.map((t, i) => `accept.${names[i]}=${t.found ? t.threshold : 0}`),
       baselines: false,
     });
     const point = run.points[0] as EvalPoint;
-    return {
-      thresholds: thresholds.map((t) => (t.found ? thresholdText(t.threshold) : 'none')).join(' / '),
-      acceptance: thresholds.map((t) => (t.found ? pct(t.acceptanceRate, 0) : '0%')).join(' / '),
-      accuracy: point.measures.accuracy,
-      relative: point.measures.costUsd / strongest.costUsd,
-    };
+    return { ...text, accuracy: point.measures.accuracy, relative: point.measures.costUsd / strongest.costUsd };
   };
   const calibrated = await calibrate((model) => labelled(records, model), {
     targetAccuracy: Math.min(strongest.accuracy, 0.999),
@@ -213,10 +221,13 @@ export async function reproZellinger(): Promise<BenchResult> {
       'the strongest model alone (the tempting one: it bounds the accepted answers, not the cascade, whose escalated',
       `queries are the hard ones for the strong model too); (b) accepted answers wrong where the strongest model is right`,
       `at most ${100 * REGRET_TOLERANCE}% of the time, which bounds the cascade's loss against the strongest model.`,
+      'A tier for which calibration finds no threshold is dropped from the ladder ("dropped"): kept with acceptance off it',
+      'would still be called and paid for nothing. For the ladder and thresholds chosen for you, out of sample, see the',
+      '`tune-zellinger` section.',
       '',
-      'Caveats: only train splits are here, so the calibration is fitted and measured on the same queries (in-sample). For',
-      'TriviaQA, TruthfulQA and GSM8K the confidence is a second, self-verification call whose cost is not in the token',
-      "counts, so those cascades' costs leave it out (MMLU and MedMCQA: the answer token's own logprob, exact). The",
+      'Caveats: only train splits are here, so the calibration is fitted and measured on the same queries (in-sample). Every',
+      'call is billed: for TriviaQA, TruthfulQA and GSM8K the confidence is a second, self-verification call, paid by a gated',
+      'tier (the importer bills it); the last tier and the strongest model alone pay only for their answer. The',
       'papers report test-set areas under the error-cost curve, which need the sealed test splits; these are not comparable.',
       '',
       'Commands, per benchmark (the bench runs the same library calls):',

@@ -7,6 +7,7 @@ Commands:
   serve-replay   Serve recorded generations as a local OpenAI-compatible server
   eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
+  tune           Fit a cascade (ladder, order, thresholds) to recorded data; write a profile
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)
@@ -38,6 +39,8 @@ Options:
       --progress-every <n>   Plain progress: a line every n items (default 100) or 10 s
       --budget-usd <usd>     Per-request budget in dollars (the cascade's own budgetUsd otherwise)
       --min-tier <tier>      Quality floor: start every request at this tier (name or index)
+      --profile <file>       A tuned profile (llm-cascade tune); the config must export
+                             a function ({ profile }) => cascade (see applyProfile)
   -h, --help                 Show this help
 
 Exit codes: 0 all ok, 1 some items failed or malformed lines, 2 usage or

@@ -28,6 +28,18 @@ describe('loadCascadeConfig', () => {
     expect((await cascade.run({ prompt: 'hi' })).text).toBe('hello');
   });
 
+  it('hands a tuned profile to the exported function (run --profile)', async () => {
+    const { loadProfile } = await import('@llm-cascade/eval');
+    const profile = await loadProfile(fixture('profile.json'));
+    const cascade = await loadCascadeConfig(fixture('profile.config.ts'), { profile });
+    expect(cascade.name).toBe('tuned-fixture');
+    expect(cascade.tiers.map((t) => t.name)).toEqual(['small', 'large']);
+    expect((await cascade.run({ prompt: 'hi' })).text).toBe('large answer');
+    // A config exporting a built cascade cannot take a profile.
+    const error = await loadCascadeConfig(fixture('scripted.config.ts'), { profile }).catch((e: unknown) => e);
+    expect(ConfigError.isInstance(error) && error.message).toMatch(/must export a function \(\{ profile \}\)/);
+  });
+
   it("passes the config's own ConfigError through with its field", async () => {
     const error = await configError(fixture('bad-price.config.ts'));
     expect(error.field).toBe('tiers[1].price.inputPerMTok');

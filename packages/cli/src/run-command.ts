@@ -27,6 +27,7 @@ interface RunFlags {
   readonly progressEvery: number | undefined;
   readonly budgetUsd: number | undefined;
   readonly minTier: string | undefined;
+  readonly profile: string | undefined;
 }
 
 function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
@@ -44,6 +45,7 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
       'progress-every': { type: 'string' },
       'budget-usd': { type: 'string' },
       'min-tier': { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -71,6 +73,7 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
     progressEvery: parseWholeNumber('--progress-every', values['progress-every'], 1, Number.MAX_SAFE_INTEGER),
     budgetUsd: parseBudget(values['budget-usd']),
     minTier: values['min-tier'],
+    profile: values.profile,
   };
 }
 
@@ -155,7 +158,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       env: io.env,
       warn: (message) => progress.log(`llm-cascade run: warning: ${message}`),
     });
-    cascade = await loadCascadeConfig(flags.config);
+    // A tuned profile is handed to the config's exported function, which builds the cascade from it (applyProfile).
+    const profile =
+      flags.profile === undefined ? undefined : await (await import('@llm-cascade/eval')).loadProfile(flags.profile);
+    cascade = await loadCascadeConfig(flags.config, profile === undefined ? undefined : { profile });
     const minTier = flags.minTier;
     if (minTier !== undefined) {
       const known = /^\d+$/.test(minTier)

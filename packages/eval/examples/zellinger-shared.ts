@@ -2,10 +2,12 @@
 // last accepts its answer when the recorded confidence, read by the logprob gate as the probability of the
 // answer's (single) logprob entry, reaches its threshold; the last tier answers whatever it says. Scored by
 // the recording's own correctness labels (exact letter match or an LLM judge, per benchmark). A threshold
-// above 1 turns a tier's acceptance off: it is still called (and paid) but always escalates, which is what a
-// calibration that finds no safe threshold asks for.
+// above 1 turns a tier's acceptance off: it is still called (and paid) but always escalates; a calibration that
+// finds no safe threshold should drop the tier instead (see `tune`). Every call is billed: a gated tier uses the
+// model's plain recorded name (the answer plus, for TriviaQA, TruthfulQA and GSM8K, the self-verification call
+// its confidence took); the last tier takes its answer without a confidence, so it uses `<model>/answer-only`.
 import type { Gate, TierConfig } from '@llm-cascade/core';
-import { defineEvalConfig, type EvalConfig, ZELLINGER_PRICES } from '@llm-cascade/eval';
+import { answerOnly, defineEvalConfig, type EvalConfig, ZELLINGER_PRICES } from '@llm-cascade/eval';
 import { logprobGate } from '@llm-cascade/gate-logprob';
 
 /** Parameter names of the thresholds, by tier position (`accept.first` gates the first tier). */
@@ -29,14 +31,16 @@ export function zellingerConfig(models: readonly string[]): EvalConfig<{ accept:
     params: { accept },
     prices: ZELLINGER_PRICES,
     scoring: 'label',
-    cascade: ({ provider, params }) => ({
+    cascade: ({ provider, params, records }) => ({
       name: models.join(' -> '),
       onExhausted: 'best',
       tiers: models.map(
         (model, i): TierConfig => ({
           name: model,
           provider,
-          model,
+          // Recordings imported before the answer-only names existed have only the plain one.
+          model:
+            i === models.length - 1 && records[0]?.tiers[answerOnly(model)] !== undefined ? answerOnly(model) : model,
           retries: 0,
           repairs: 0,
           gates: i === models.length - 1 ? [] : [acceptGate(params.accept[THRESHOLD_NAMES[i] as string] as number)],

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAccuracyPoints } from './accuracy-points.ts';
 import {
   EVAL_EXIT_CODES,
   type EvalCommandIo,
@@ -34,7 +35,9 @@ function parseEvalFlags(argv: readonly string[]): EvalFlags | 'help' {
       data: { type: 'string', short: 'd' },
       config: { type: 'string', short: 'c' },
       sweep: { type: 'string', short: 's', multiple: true },
+      set: { type: 'string', multiple: true },
       'target-accuracy': { type: 'string' },
+      within: { type: 'string' },
       'max-cost': { type: 'string' },
       'max-relative-cost': { type: 'string' },
       scoring: { type: 'string' },
@@ -53,7 +56,7 @@ function parseEvalFlags(argv: readonly string[]): EvalFlags | 'help' {
   if (positionals.length > 0) throw new EvalUsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const missing = (['data', 'config'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new EvalUsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
-  const selections = ['target-accuracy', 'max-cost', 'max-relative-cost'].filter(
+  const selections = ['target-accuracy', 'within', 'max-cost', 'max-relative-cost'].filter(
     (flag) => values[flag as keyof typeof values] !== undefined,
   );
   if (selections.length > 1) {
@@ -68,6 +71,12 @@ function parseEvalFlags(argv: readonly string[]): EvalFlags | 'help' {
   if (tolerance !== undefined && values.scoring !== 'numeric')
     throw new EvalUsageError('--tolerance needs --scoring numeric');
   const targetAccuracy = parseNumberFlag('--target-accuracy', values['target-accuracy'], 0, 1);
+  const withinOfStrongest = values.within === undefined ? undefined : parseAccuracyPoints(values.within);
+  if (values.within !== undefined && withinOfStrongest === undefined) {
+    throw new EvalUsageError(
+      `--within must be points like 1pt (or a fraction like 0.01), got ${JSON.stringify(values.within)}`,
+    );
+  }
   const maxCostUsd = parseNumberFlag('--max-cost', values['max-cost'], 0, Number.MAX_VALUE);
   const maxRelativeCost = parseNumberFlag('--max-relative-cost', values['max-relative-cost'], 0, Number.MAX_VALUE);
   const limit = parseNumberFlag('--limit', values.limit, 1, Number.MAX_SAFE_INTEGER, true);
@@ -76,7 +85,9 @@ function parseEvalFlags(argv: readonly string[]): EvalFlags | 'help' {
     data: values.data as string,
     config: values.config as string,
     sweep: values.sweep ?? [],
+    set: values.set ?? [],
     ...(targetAccuracy === undefined ? {} : { targetAccuracy }),
+    ...(withinOfStrongest === undefined ? {} : { withinOfStrongest }),
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(maxRelativeCost === undefined ? {} : { maxRelativeCost }),
     ...(values.scoring === undefined
@@ -123,6 +134,13 @@ export async function evalCommand(argv: readonly string[], io: EvalCommandIo): P
     io.stderr.write(
       `eval: ${report.points.length} setting(s) x ${report.requests} requests (${runs} runs with the baselines) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );
+    if (report.gateErrors > 0) {
+      // A crashed gate fails its check and the run goes on: the figures above are not the config's. Say so.
+      io.stderr.write(
+        `llm-cascade eval: error: ${report.gateErrors} gate verdict(s) were gate errors (reason gate-error), not judgements; see the gate tables\n`,
+      );
+      return EVAL_EXIT_CODES.failed;
+    }
     return report.selection !== undefined && !report.selection.found ? EVAL_EXIT_CODES.failed : EVAL_EXIT_CODES.ok;
   } catch (error) {
     return reportCommandError(io, 'eval', error);

@@ -40,7 +40,8 @@ export type CascadeFactory<TParams extends EvalParams = EvalParams> = (
  * single-tier baselines from the same tiers (the first tier alone, the last tier alone) and build a fresh
  * cascade for each swept setting. Build gates inside the factory when they depend on `params`; a gate that
  * holds workers (code-compiles) is better built once outside it and reused, since every setting builds a
- * new cascade (the evaluation closes each cascade when done).
+ * new cascade. The evaluation never closes the gates it is given (one gate may serve every setting and the
+ * baselines): it calls the config's `close` once, when the evaluation ends.
  */
 export interface EvalConfig<TParams extends EvalParams = EvalParams> {
   /** Names the evaluation in reports. Default: the config file's name. */
@@ -60,6 +61,11 @@ export interface EvalConfig<TParams extends EvalParams = EvalParams> {
   readonly request?: (record: RecordedRequest) => CascadeRequest;
   /** The cascade to evaluate. */
   readonly cascade: CascadeFactory<TParams>;
+  /**
+   * Releases what the config holds (a shared gate's workers), called once when the evaluation ends, whether
+   * it succeeded or not. Without it nothing is closed: the gates are the config's.
+   */
+  readonly close?: () => void | Promise<void>;
 }
 
 /**

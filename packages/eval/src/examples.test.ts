@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evalCommand } from './eval-command.ts';
 import { checkEvalConfig } from './load-eval-config.ts';
+import { checkTuneSpace } from './tune-space.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
 
@@ -44,5 +45,7 @@ describe('the README example', () => {
       const config = checkEvalConfig((await import(example(file))).default);
       expect(config.params, file).toEqual(params);
     }
+    const space = checkTuneSpace((await import(example('zellinger-space.config.ts'))).default);
+    expect(space.models).toHaveLength(9);
   });
 });

@@ -108,6 +108,14 @@ export function formatReport(report: EvalReport): string {
     `Evaluation of **${report.name}** on ${report.data === '(records)' ? 'in-memory records' : `\`${basename(report.data)}\``}: ${report.requests} requests, scoring \`${report.scoring.mode}\`.`,
     '',
   );
+  if (report.gateErrors > 0) {
+    lines.push(
+      `**Warning: ${report.gateErrors} gate verdicts were gate errors** (a gate crashed or was closed, reason \`gate-error\`): those answers escalated or failed for no reason of their own, so the figures below are not the config's.`,
+      '',
+    );
+  }
+  const fixed = Object.entries(report.fixed ?? {});
+  if (fixed.length > 0) lines.push(`Fixed parameters: ${fixed.map(([k, v]) => `${k}=${v}`).join(', ')}.`, '');
   const header = [
     'configuration',
     'accuracy',

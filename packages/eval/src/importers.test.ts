@@ -6,7 +6,7 @@ import { loadRecordings, type RecordedRequest, readRecordings } from '@llm-casca
 import { afterAll, describe, expect, it } from 'vitest';
 import { finqaEqual, importMot } from './import-mot.ts';
 import { estimateTokens, importStructuredRag } from './import-structured-rag.ts';
-import { importZellinger } from './import-zellinger.ts';
+import { importZellinger, ZELLINGER_PRICES } from './import-zellinger.ts';
 import { toJsonLine } from './json-lines.ts';
 
 const fixtures = fileURLToPath(new URL('./testing/fixtures/', import.meta.url));
@@ -121,6 +121,10 @@ describe('importZellinger', () => {
     const summary = await importZellinger({ folder: join(fixtures, 'zellinger'), output });
     expect(summary.records).toBe(3);
     expect(summary.warnings).toEqual([
+      expect.stringMatching(
+        /gsm8k_train.jsonl: no published price for small-model: its self-verification call is not billed/,
+      ),
+      expect.stringMatching(/gsm8k_train.jsonl: no published price for big-model/),
       expect.stringMatching(/mmlu_train.jsonl line 3: model big-model has no usable answer/),
     ]);
     const records = read(output);
@@ -151,7 +155,32 @@ describe('importZellinger', () => {
       latencyMs: 390,
     });
     expect(mmlu.source).toMatchObject({ benchmark: 'mmlu', subject: 'arithmetic', confidence: 'answer-token-logprob' });
-    expect(Object.keys(records[2]?.tiers ?? {})).toEqual(['small-model']);
+    expect(Object.keys(records[2]?.tiers ?? {})).toEqual(['small-model', 'small-model/answer-only']);
+    // MMLU's confidence comes with the answer: the answer-only name keeps it, at the same usage.
+    expect(mmlu.tiers['big-model/answer-only']).toEqual(mmlu.tiers['big-model']);
+  });
+
+  it('bills the self-verification call behind a GSM8K, TriviaQA or TruthfulQA confidence', async () => {
+    const output = join(out, 'zellinger-billing.jsonl');
+    await importZellinger({ folder: join(fixtures, 'zellinger'), output, benchmarks: ['gsm8k'] });
+    const [gsm] = read(output);
+    // cost_usd 4.2e-5 = the answer (40 in, 12 out at $0.15/$0.60) + the verification (188 in, 1 out).
+    expect(gsm?.tiers['gpt-4o-mini']?.usage).toEqual({ inputTokens: 40 + 188, outputTokens: 12 + 1 });
+    expect(gsm?.tiers['gpt-4o-mini']?.candidates[0]?.logprobs).toEqual([{ token: '5', logprob: -0.05 }]);
+    // The answering call alone: its own tokens, and no confidence (that took the second call).
+    expect(gsm?.tiers['gpt-4o-mini/answer-only']).toEqual({
+      candidates: [{ text: '5', correct: true }],
+      usage: { inputTokens: 40, outputTokens: 12 },
+      latencyMs: 700,
+    });
+    // The replayed cost of the confidence-bearing name is the recorded cost_usd.
+    const price = ZELLINGER_PRICES['gpt-4o-mini'] as { inputPerMTok: number; outputPerMTok: number };
+    const usage = gsm?.tiers['gpt-4o-mini']?.usage as { inputTokens: number; outputTokens: number };
+    expect((usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1e6).toBeCloseTo(
+      4.2e-5,
+      12,
+    );
+    expect(ZELLINGER_PRICES['gpt-4o-mini/answer-only']).toEqual(price);
   });
 
   it('converts only the benchmarks asked for', async () => {

@@ -34,6 +34,9 @@ export function checkEvalConfig(value: unknown, source = 'config'): EvalConfig {
   if (config.prices !== undefined && (typeof config.prices !== 'object' || config.prices === null)) {
     throw new ConfigError(`${source}.prices`, 'must be an object of prices by model');
   }
+  if (config.close !== undefined && typeof config.close !== 'function') {
+    throw new ConfigError(`${source}.close`, 'must be a function () => void | Promise<void>');
+  }
   if (config.request !== undefined && typeof config.request !== 'function') {
     throw new ConfigError(`${source}.request`, 'must be a function (record) => CascadeRequest');
   }
@@ -47,6 +50,22 @@ export function checkEvalConfig(value: unknown, source = 'config'): EvalConfig {
  * `ConfigError` thrown by the file itself passes through with its own field.
  */
 export async function loadEvalConfig(path: string): Promise<EvalConfig & { readonly name: string }> {
+  const exported = await importConfigExport(path);
+  const config = checkEvalConfig(exported, 'config');
+  return { ...config, name: config.name ?? configName(path) };
+}
+
+/** A config's display name from its file name: `cascade.config.ts` -> `cascade`. */
+export function configName(path: string): string {
+  return basename(path).replace(/\.(config\.)?[cm]?[jt]s$/, '');
+}
+
+/**
+ * Imports a TypeScript or JavaScript config file and returns its default export, or else its export named
+ * `config`. Throws `ConfigError` (field `config`) when the file is missing, fails to load or exports neither;
+ * a `ConfigError` thrown by the file itself passes through. Importing the file runs it.
+ */
+export async function importConfigExport(path: string): Promise<unknown> {
   if (typeof path !== 'string' || path.length === 0) throw new ConfigError('config', 'a config file path is required');
   const absolute = resolve(path);
   const info = await stat(absolute).catch(() => undefined);
@@ -63,6 +82,5 @@ export async function loadEvalConfig(path: string): Promise<EvalConfig & { reado
   const exported = module.default ?? module.config;
   if (exported === undefined)
     throw new ConfigError('config', `${path} has no default export and no export named "config"`);
-  const config = checkEvalConfig(exported, 'config');
-  return { ...config, name: config.name ?? basename(path).replace(/\.(config\.)?[cm]?[jt]s$/, '') };
+  return exported;
 }

@@ -62,6 +62,11 @@ export interface RunMeasures {
   readonly gates: readonly GateStats[];
   /** Runs that threw, grouped by error code, each with the first message seen as an example. */
   readonly errors: readonly { readonly code: string; readonly count: number; readonly example: string }[];
+  /**
+   * Gate verdicts that were a gate crashing (reason `gate-error`), not a judgement of the answer: a closed
+   * worker, a bug, a bad config. The run goes on (the answer escalates), so the figures are not the config's.
+   */
+  readonly gateErrors: number;
 }
 
 export interface MeasureRunOptions {
@@ -76,13 +81,14 @@ export interface MeasureRunOptions {
   readonly signal?: AbortSignal;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly result: CascadeResult | undefined;
   readonly attempts: readonly Attempt[];
   readonly error: { readonly code: string; readonly message: string } | undefined;
 }
 
-function outcomeOf(item: BatchItem): Outcome {
+/** A batch item as a result (or none), its attempts, and its error. */
+export function outcomeOf(item: BatchItem): Outcome {
   if (item.ok) return { result: item.result, attempts: item.result.attempts, error: undefined };
   const attempts = (item.error as { attempts?: readonly Attempt[] }).attempts ?? [];
   // The exhausted error's message is generic; the last attempt's error says what went wrong.
@@ -92,7 +98,7 @@ function outcomeOf(item: BatchItem): Outcome {
 }
 
 /** The attempt whose candidate the result returned. */
-function answeringAttempt(result: CascadeResult): Attempt | undefined {
+export function answeringAttempt(result: CascadeResult): Attempt | undefined {
   const attempts = result.attempts;
   for (let i = attempts.length - 1; i >= 0; i -= 1) {
     const attempt = attempts[i] as Attempt;
@@ -126,22 +132,18 @@ interface GateTally {
 
 /**
  * Runs every request through a cascade built from `options.cascade` and measures accuracy, cost, per-tier
- * escalation and per-gate pass rates. The cascade is closed afterwards.
+ * escalation and per-gate pass rates. The cascade is not closed: its gates belong to the config, which may
+ * share one gate (a code gate's workers) across every cascade it returns.
  *
  * Answers are scored as the cascade returns them: with `onExhausted: 'best'` an unaccepted best attempt is
  * scored (the caller would receive it); a run that throws counts as wrong. Cost sums every attempt.
  */
 export async function measureRun(options: MeasureRunOptions): Promise<RunMeasures> {
   const cascade = createCascade(options.cascade);
-  let items: BatchItem[];
-  try {
-    items = await cascade.runMany(options.requests, {
-      concurrency: options.concurrency,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-  } finally {
-    await cascade.close();
-  }
+  const items = await cascade.runMany(options.requests, {
+    concurrency: options.concurrency,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const tiers: TierTally[] = cascade.tiers.map((tier) => ({
     tier: tier.name,
     model: tier.model,
@@ -158,6 +160,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
   let accepted = 0;
   let unanswered = 0;
   let cost = 0;
+  let gateErrors = 0;
 
   items.forEach((item, i) => {
     const { result, attempts, error } = outcomeOf(item);
@@ -190,6 +193,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
           gates.set(key, entry);
         }
         entry.evaluated += 1;
+        if (gate.reason === 'gate-error') gateErrors += 1;
         if (gate.status === 'pass') entry.passed += 1;
         else if (gate.status === 'skipped') entry.skipped += 1;
         else {
@@ -256,5 +260,6 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunMeasure
         .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     })),
     errors: [...errors.entries()].map(([code, { count, example }]) => ({ code, count, example })),
+    gateErrors,
   };
 }

@@ -39,13 +39,17 @@ export function flattenParams(params: EvalParams | undefined): ParamSetting {
  * in the defaults throws `ConfigError` listing the known ones: a typo in `--sweep` must not silently
  * evaluate the defaults many times over.
  */
-export function applyParams<TParams extends EvalParams>(defaults: TParams | undefined, setting: ParamSetting): TParams {
+export function applyParams<TParams extends EvalParams>(
+  defaults: TParams | undefined,
+  setting: ParamSetting,
+  field = 'sweep',
+): TParams {
   const known = flattenParams(defaults);
   for (const path of Object.keys(setting)) {
     if (!(path in known)) {
       const list = Object.keys(known);
       throw new ConfigError(
-        'sweep',
+        field,
         `unknown parameter '${path}'; the config's params are: ${list.length === 0 ? '(none)' : list.join(', ')}`,
       );
     }
@@ -59,4 +63,21 @@ export function applyParams<TParams extends EvalParams>(defaults: TParams | unde
     return out;
   };
   return copy(defaults ?? {}, '') as TParams;
+}
+
+/**
+ * Parses one `--set` value, `param=number`: a fixed value for a config param (not swept). Throws
+ * `ConfigError` (field `set`) on a malformed spec; whether the param exists is checked when it is applied.
+ */
+export function parseSet(spec: string): ParamSetting {
+  const equals = spec.indexOf('=');
+  const param = spec.slice(0, Math.max(0, equals)).trim();
+  const text = spec.slice(equals + 1).trim();
+  const value = Number(text);
+  if (equals <= 0 || !/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/.test(param)) {
+    throw new ConfigError('set', `'${spec}': expected param=number (param a dotted name)`);
+  }
+  if (text === '' || !Number.isFinite(value))
+    throw new ConfigError('set', `'${spec}': ${JSON.stringify(text)} is not a number`);
+  return { [param]: value };
 }

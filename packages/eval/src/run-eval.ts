@@ -5,7 +5,7 @@ import { labelledProvider } from './candidate-labels.ts';
 import type { EvalConfig, EvalParams } from './eval-config.ts';
 import { checkEvalConfig, loadEvalConfig } from './load-eval-config.ts';
 import { measureRun, type RunMeasures } from './measure-run.ts';
-import { applyParams, flattenParams, type ParamSetting } from './params.ts';
+import { applyParams, flattenParams, type ParamSetting, parseSet } from './params.ts';
 import { paretoFront, type Selection, selectSetting } from './pareto.ts';
 import { createScorer, type ScoringMode, type ScoringOptions } from './score-answer.ts';
 import { parseSweep, type SweepAxis, sweepGrid } from './sweep.ts';
@@ -20,8 +20,15 @@ export interface RunEvalOptions<TParams extends EvalParams = EvalParams> {
   readonly config: string | EvalConfig<TParams>;
   /** Swept parameters (`vote.threshold=0.5:0.9:0.1` or parsed axes); several make a grid. */
   readonly sweep?: readonly (string | SweepAxis)[];
-  /** Pick the cheapest setting whose accuracy is at least this. */
+  /** Fixed parameters (`vote.threshold=0.7` or parsed settings), written over the defaults for every run, baselines included. */
+  readonly set?: readonly (string | ParamSetting)[];
+  /** Pick the cheapest setting whose accuracy is at least this (absolute, 0.85 = 85%). */
   readonly targetAccuracy?: number;
+  /**
+   * Or: pick the cheapest setting whose accuracy is at most this far below the strongest tier alone (relative:
+   * 0.01 = within one point of it).
+   */
+  readonly withinOfStrongest?: number;
   /** Or: pick the most accurate setting costing at most this many USD per request. */
   readonly maxCostUsd?: number;
   /** Or: pick the most accurate setting costing at most this share of the always-strongest baseline (0.4 = 40%). */
@@ -78,16 +85,21 @@ export interface EvalReport {
   /** Cheapest then strongest; a one-tier cascade has one baseline in both roles (listed twice). */
   readonly baselines: readonly Baseline[];
   readonly points: readonly EvalPoint[];
+  /** The fixed parameters given with `set`, flattened. */
+  readonly fixed: ParamSetting;
   /** Present when a target accuracy or a cost cap was given. */
   readonly selection?: Selection & { readonly criterion: string };
+  /** Gate verdicts that were crashes (`gate-error`) over every run, baselines included: not 0 means the figures are suspect. */
+  readonly gateErrors: number;
 }
 
-function toRequest(record: RecordedRequest): CascadeRequest {
+/** The recorded request with the record's id (replay matches by id). */
+export function toRequest(record: RecordedRequest): CascadeRequest {
   return { ...record.request, id: record.id };
 }
 
 /** Lines sharing an id are one request, as replay merges them: their candidates are appended per model. */
-function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
+export function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
   const byId = new Map<string, RecordedRequest>();
   for (const record of records) {
     const previous = byId.get(record.id);
@@ -115,7 +127,8 @@ function mergeById(records: readonly RecordedRequest[]): RecordedRequest[] {
   return [...byId.values()];
 }
 
-function scorableRecord(record: RecordedRequest): boolean {
+/** A record with a reference or a labelled candidate: its answers can be judged. */
+export function scorableRecord(record: RecordedRequest): boolean {
   if (record.reference !== undefined && record.reference !== null) return true;
   for (const tier of Object.values(record.tiers)) {
     for (const candidate of tier.candidates) if (typeof candidate.correct === 'boolean') return true;
@@ -174,11 +187,23 @@ export async function runEval<TParams extends EvalParams = EvalParams>(
   options: RunEvalOptions<TParams>,
 ): Promise<EvalReport> {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
-  const criteria = [options.targetAccuracy, options.maxCostUsd, options.maxRelativeCost].filter((c) => c !== undefined);
+  const criteria = [
+    options.targetAccuracy,
+    options.withinOfStrongest,
+    options.maxCostUsd,
+    options.maxRelativeCost,
+  ].filter((c) => c !== undefined);
   if (criteria.length > 1) {
-    throw new ConfigError('targetAccuracy', 'give at most one of targetAccuracy, maxCostUsd and maxRelativeCost');
+    throw new ConfigError(
+      'targetAccuracy',
+      'give at most one of targetAccuracy, withinOfStrongest, maxCostUsd and maxRelativeCost',
+    );
   }
   checkNumber('targetAccuracy', options.targetAccuracy, 0, 1);
+  checkNumber('withinOfStrongest', options.withinOfStrongest, 0, 1);
+  if (options.withinOfStrongest !== undefined && options.baselines === false) {
+    throw new ConfigError('withinOfStrongest', 'needs the baselines (the strongest tier alone is the reference)');
+  }
   checkNumber('maxCostUsd', options.maxCostUsd, 0, Number.MAX_VALUE);
   checkNumber('maxRelativeCost', options.maxRelativeCost, 0, Number.MAX_VALUE);
   const concurrency = options.concurrency ?? DEFAULT_EVAL_CONCURRENCY;
@@ -195,8 +220,15 @@ export async function runEval<TParams extends EvalParams = EvalParams>(
   const name = config.name ?? 'cascade';
   const axes = (options.sweep ?? []).map((axis) => (typeof axis === 'string' ? parseSweep(axis) : axis));
   const grid = sweepGrid(axes);
+  const fixed: ParamSetting = Object.assign(
+    {},
+    ...(options.set ?? []).map((entry) => (typeof entry === 'string' ? parseSet(entry) : entry)),
+  );
+  const both = axes.find((axis) => axis.param in fixed);
+  if (both !== undefined) throw new ConfigError('set', `'${both.param}' is both set and swept`);
   // Fail on a misspelt parameter before any replay runs.
-  for (const setting of grid.slice(0, 1)) applyParams(config.params, setting);
+  const defaults = applyParams(config.params, fixed, 'set');
+  for (const setting of grid.slice(0, 1)) applyParams(defaults, setting);
 
   const scoringSpec = options.scoring ?? config.scoring ?? 'auto';
   const scoring: ScoringOptions = typeof scoringSpec === 'string' ? { mode: scoringSpec } : scoringSpec;
@@ -237,75 +269,106 @@ export async function runEval<TParams extends EvalParams = EvalParams>(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
 
-  const baselines: Baseline[] = [];
-  if (options.baselines !== false) {
-    const defaults = await build(applyParams(config.params, {}));
-    const first = defaults.tiers[0] as TierConfig;
-    const last = defaults.tiers[defaults.tiers.length - 1] as TierConfig;
-    const cheapest = await measure(singleTier(defaults, first));
-    options.onProgress?.({ phase: 'baseline', done: 1, total: 2, label: `${first.name} alone` });
-    const strongest = defaults.tiers.length === 1 ? cheapest : await measure(singleTier(defaults, last));
-    options.onProgress?.({ phase: 'baseline', done: 2, total: 2, label: `${last.name} alone` });
-    baselines.push(
-      { role: 'cheapest', tier: first.name, model: first.model, measures: cheapest },
-      { role: 'strongest', tier: last.name, model: last.model, measures: strongest },
-    );
+  try {
+    return await evaluate();
+  } finally {
+    await config.close?.();
   }
-  const strongestCost = baselines[1]?.measures.costUsd ?? Number.NaN;
 
-  const measured: { setting: ParamSetting; measures: RunMeasures }[] = [];
-  for (const setting of grid) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    const measures = await measure(await build(applyParams(config.params, setting)));
-    measured.push({ setting, measures });
-    options.onProgress?.({ phase: 'setting', done: measured.length, total: grid.length, label: settingLabel(setting) });
-  }
-  const plane = measured.map(({ measures }) => ({ costUsd: measures.costUsd, accuracy: measures.accuracy }));
-  const front = paretoFront(plane);
-  const points: EvalPoint[] = measured.map(({ setting, measures }, i) => ({
-    setting,
-    measures,
-    relativeCost: strongestCost > 0 ? measures.costUsd / strongestCost : Number.NaN,
-    pareto: front.has(i),
-  }));
-
-  let selection: EvalReport['selection'];
-  if (options.targetAccuracy !== undefined) {
-    selection = {
-      ...selectSetting(plane, { targetAccuracy: options.targetAccuracy }, records.length),
-      criterion: `accuracy >= ${options.targetAccuracy}`,
-    };
-  } else if (options.maxCostUsd !== undefined) {
-    selection = {
-      ...selectSetting(plane, { maxCostUsd: options.maxCostUsd }, records.length),
-      criterion: `cost <= $${options.maxCostUsd} per request`,
-    };
-  } else if (options.maxRelativeCost !== undefined) {
-    if (!(strongestCost > 0)) {
-      throw new ConfigError('maxRelativeCost', 'needs the always-strongest baseline with a cost above 0');
+  async function evaluate(): Promise<EvalReport> {
+    const baselines: Baseline[] = [];
+    if (options.baselines !== false) {
+      const defaultOptions = await build(defaults);
+      const first = defaultOptions.tiers[0] as TierConfig;
+      const last = defaultOptions.tiers[defaultOptions.tiers.length - 1] as TierConfig;
+      const cheapest = await measure(singleTier(defaultOptions, first));
+      options.onProgress?.({ phase: 'baseline', done: 1, total: 2, label: `${first.name} alone` });
+      const strongest = defaultOptions.tiers.length === 1 ? cheapest : await measure(singleTier(defaultOptions, last));
+      options.onProgress?.({ phase: 'baseline', done: 2, total: 2, label: `${last.name} alone` });
+      baselines.push(
+        { role: 'cheapest', tier: first.name, model: first.model, measures: cheapest },
+        { role: 'strongest', tier: last.name, model: last.model, measures: strongest },
+      );
     }
-    const picked = selectSetting(
-      plane,
-      { maxCostUsd: options.maxRelativeCost * strongestCost, per: 'total' },
-      records.length,
-    );
-    selection = {
-      ...(picked.found
-        ? { ...picked, reason: `most accurate setting costing at most ${options.maxRelativeCost} x always-strongest` }
-        : { found: false, reason: `no setting costs at most ${options.maxRelativeCost} x always-strongest` }),
-      criterion: `cost <= ${options.maxRelativeCost} x always-strongest`,
+    const strongestCost = baselines[1]?.measures.costUsd ?? Number.NaN;
+
+    const measured: { setting: ParamSetting; measures: RunMeasures }[] = [];
+    for (const setting of grid) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const measures = await measure(await build(applyParams(defaults, setting)));
+      measured.push({ setting, measures });
+      options.onProgress?.({
+        phase: 'setting',
+        done: measured.length,
+        total: grid.length,
+        label: settingLabel(setting),
+      });
+    }
+    const plane = measured.map(({ measures }) => ({ costUsd: measures.costUsd, accuracy: measures.accuracy }));
+    const front = paretoFront(plane);
+    const points: EvalPoint[] = measured.map(({ setting, measures }, i) => ({
+      setting,
+      measures,
+      relativeCost: strongestCost > 0 ? measures.costUsd / strongestCost : Number.NaN,
+      pareto: front.has(i),
+    }));
+
+    let selection: EvalReport['selection'];
+    if (options.withinOfStrongest !== undefined) {
+      const reference = baselines[1]?.measures.accuracy ?? Number.NaN;
+      const target = Math.max(0, reference - options.withinOfStrongest);
+      const points = `${Number((100 * options.withinOfStrongest).toPrecision(6))}pt`;
+      const picked = Number.isFinite(reference)
+        ? selectSetting(plane, { targetAccuracy: target }, records.length)
+        : ({ found: false, reason: 'the strongest tier alone has no accuracy' } as const);
+      selection = {
+        ...(picked.found
+          ? { ...picked, reason: `cheapest setting within ${points} of the strongest alone (accuracy >= ${target})` }
+          : picked),
+        criterion: `accuracy >= strongest alone - ${points}`,
+      };
+    } else if (options.targetAccuracy !== undefined) {
+      selection = {
+        ...selectSetting(plane, { targetAccuracy: options.targetAccuracy }, records.length),
+        criterion: `accuracy >= ${options.targetAccuracy}`,
+      };
+    } else if (options.maxCostUsd !== undefined) {
+      selection = {
+        ...selectSetting(plane, { maxCostUsd: options.maxCostUsd }, records.length),
+        criterion: `cost <= $${options.maxCostUsd} per request`,
+      };
+    } else if (options.maxRelativeCost !== undefined) {
+      if (!(strongestCost > 0)) {
+        throw new ConfigError('maxRelativeCost', 'needs the always-strongest baseline with a cost above 0');
+      }
+      const picked = selectSetting(
+        plane,
+        { maxCostUsd: options.maxRelativeCost * strongestCost, per: 'total' },
+        records.length,
+      );
+      selection = {
+        ...(picked.found
+          ? { ...picked, reason: `most accurate setting costing at most ${options.maxRelativeCost} x always-strongest` }
+          : { found: false, reason: `no setting costs at most ${options.maxRelativeCost} x always-strongest` }),
+        criterion: `cost <= ${options.maxRelativeCost} x always-strongest`,
+      };
+    }
+
+    return {
+      name,
+      data: typeof options.data === 'string' ? resolve(options.data) : '(records)',
+      requests: records.length,
+      scoring,
+      params: flattenParams(config.params),
+      swept: axes.map((axis) => axis.param),
+      baselines,
+      points,
+      fixed,
+      ...(selection === undefined ? {} : { selection }),
+      gateErrors: [...baselines.map((b) => b.measures), ...points.map((p) => p.measures)].reduce(
+        (sum, measures) => sum + measures.gateErrors,
+        0,
+      ),
     };
   }
-
-  return {
-    name,
-    data: typeof options.data === 'string' ? resolve(options.data) : '(records)',
-    requests: records.length,
-    scoring,
-    params: flattenParams(config.params),
-    swept: axes.map((axis) => axis.param),
-    baselines,
-    points,
-    ...(selection === undefined ? {} : { selection }),
-  };
 }

@@ -48,7 +48,10 @@ export interface ThresholdFound extends CalibrationBase {
   readonly errorUpperBound: number;
 }
 
-/** No threshold meets the target with the stated confidence: escalate everything (or relax the target). */
+/**
+ * No threshold meets the target with the stated confidence: drop the tier from the ladder (a tier kept with
+ * acceptance off is still called and paid, then ignored), gather more labels, or relax the target.
+ */
 export interface ThresholdNotFound extends CalibrationBase {
   readonly found: false;
   readonly reason: string;
