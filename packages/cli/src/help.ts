@@ -28,7 +28,8 @@ Options:
                              (or a function returning one)
   -i, --input <file>         JSONL requests, one CascadeRequest a line ("-": stdin);
                              a line without "id" is named line-<number>
-  -o, --output <file>        JSONL results, appended
+  -o, --output <file>        JSONL results, appended: a new file or one an earlier run
+                             wrote (a regular file; anything else is refused, unchanged)
   -n, --concurrency <n>      Requests in flight at once (default 16)
       --otlp <url>           Export traces over OTLP/HTTP protobuf (base URL, or a
                              full URL ending in /v1/traces). Default from
@@ -41,6 +42,7 @@ Options:
       --min-tier <tier>      Quality floor: start every request at this tier (name or index)
       --profile <file>       A tuned profile (llm-cascade tune); the config must export
                              a function ({ profile }) => cascade (see applyProfile)
+      --max-line-bytes <n>   Longest input or output line (default 67108864, 64 MiB)
   -h, --help                 Show this help
 
 Exit codes: 0 all ok, 1 some items failed or malformed lines, 2 usage or
@@ -50,14 +52,16 @@ export const SERVE_REPLAY_HELP = `Usage: llm-cascade serve-replay --data <file> 
 
 Serves a recorded JSONL dataset as an OpenAI-compatible HTTP server
 (POST /v1/chat/completions), so the real openai client runs with no network.
-Prints the base URL (for the client's baseURL) on stdout, then serves until
-SIGINT or SIGTERM.
+Prints the base URL (for the client's baseURL), with the address actually bound,
+on stdout, then serves until SIGINT or SIGTERM.
 
 Options:
   -d, --data <file>        Recorded dataset (JSONL)
   -p, --port <n>           Port (default 0: any free port)
-      --host <host>        Interface (default 127.0.0.1)
+      --host <host>        Interface (default 127.0.0.1). The server has no
+                           authentication: any other address is warned about
       --latency <ms>       Simulated latency per call: milliseconds, or "recorded"
+      --max-line-bytes <n> Longest dataset line (default 67108864, 64 MiB)
   -h, --help               Show this help
 
 Exit codes: 0 stopped by a signal, 2 usage error or unreadable dataset.`;

@@ -1,8 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type Cascade, CascadeError, type CascadeRequest, ConfigError, type RunOptions } from '@llm-cascade/core';
 import { countLines, type LineSource, readLines } from '@llm-cascade/provider-replay';
+import { openAppender, unusableOutputReason } from './output-file.ts';
 import { failureRecord, type OutputRecord, successRecord, toJsonLine } from './output-record.ts';
 import { readOutputState } from './output-state.ts';
 import { createProgress, type ProgressOptions, type ProgressReporter } from './progress.ts';
@@ -36,6 +36,11 @@ export interface RunBatchOptions {
   readonly progress?: ProgressOptions | ProgressReporter;
   /** Called with each record after it is written. A throwing callback is ignored. */
   readonly onRecord?: (record: OutputRecord) => void;
+  /**
+   * A longer input or output line stops the batch with `LineTooLongError` (a `ConfigError` naming the
+   * file and line). Default 64 MiB.
+   */
+  readonly maxLineBytes?: number;
 }
 
 type ParsedLine = { readonly id: string; readonly request: CascadeRequest } | { readonly problem: string };
@@ -68,22 +73,6 @@ function isProgressReporter(value: RunBatchOptions['progress']): value is Progre
   return typeof (value as ProgressReporter | undefined)?.update === 'function';
 }
 
-/** Appends whole lines with one write each, synchronously, so a line reported written is in the file. */
-function openAppender(path: string): { write(line: string): void; close(): void } {
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'a');
-  return {
-    write(line) {
-      const bytes = Buffer.from(line, 'utf8');
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    },
-    close() {
-      closeSync(fd);
-    },
-  };
-}
-
 async function checkPaths(input: LineSource, output: string): Promise<void> {
   if (typeof input === 'string' && input !== '-') {
     const info = await stat(input).catch(() => undefined);
@@ -91,8 +80,8 @@ async function checkPaths(input: LineSource, output: string): Promise<void> {
     if (!info.isFile()) throw new ConfigError('input', `not a file: ${input}`);
     if (resolve(input) === resolve(output)) throw new ConfigError('output', 'must not be the input file');
   }
-  const outputInfo = await stat(output).catch(() => undefined);
-  if (outputInfo !== undefined && !outputInfo.isFile()) throw new ConfigError('output', `not a file: ${output}`);
+  const unusable = await unusableOutputReason(output);
+  if (unusable !== undefined) throw new ConfigError('output', unusable);
 }
 
 /**
@@ -155,6 +144,10 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new ConfigError('concurrency', `must be a whole number at least 1, got ${concurrency}`);
   }
+  const maxLineBytes = options.maxLineBytes;
+  if (maxLineBytes !== undefined && !(Number.isSafeInteger(maxLineBytes) && maxLineBytes >= 1)) {
+    throw new ConfigError('maxLineBytes', `must be a whole number of bytes at least 1, got ${maxLineBytes}`);
+  }
   const cascade = options.cascade as Partial<Cascade> | undefined;
   if (typeof cascade?.run !== 'function')
     throw new ConfigError('cascade', 'must be a cascade built with createCascade');
@@ -163,7 +156,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
   const progress = isProgressReporter(options.progress) ? options.progress : createProgress(options.progress);
   const started = performance.now();
   const summary = createSummaryBuilder();
-  const state = await readOutputState(options.output);
+  const lineOptions = maxLineBytes === undefined ? {} : { maxLineBytes };
+  const state = await readOutputState(options.output, lineOptions);
   summary.setPrevious({ ok: state.ok, failed: state.failed });
   if (state.truncatedBytes > 0) {
     progress.log(
@@ -176,7 +170,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
     );
   }
 
-  const appender = openAppender(options.output);
+  const appender = await openAppender(options.output);
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
@@ -224,7 +218,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
         record = failureRecord(id, error, performance.now() - itemStarted);
       }
       try {
-        appender.write(toJsonLine(record));
+        await appender.write(toJsonLine(record));
       } catch (error) {
         // The output cannot be written (disk full, file removed): stop the batch rather than lose results.
         writeFailure ??= error;
@@ -244,7 +238,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
     }
   };
 
-  const lines = readLines(options.input)[Symbol.asyncIterator]();
+  const lines = readLines(options.input, lineOptions)[Symbol.asyncIterator]();
   try {
     for (;;) {
       const next = await unlessAborted(lines.next(), controller.signal);
@@ -287,7 +281,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchSummary> 
     // Interrupted while waiting on standard input: nothing more will be read, so let the process exit.
     if (!reachedEnd && options.input === '-') process.stdin.destroy();
     await Promise.allSettled([...pending]);
-    appender.close();
+    await appender.close();
     options.signal?.removeEventListener('abort', onAbort);
     progress.stop();
   }

@@ -6,6 +6,7 @@ import { asUsageError, type CommandIo, onInterrupt, parseWholeNumber, reportErro
 import { EXIT_CODES, type ExitCode, UsageError } from './exit-codes.ts';
 import { RUN_HELP } from './help.ts';
 import { loadCascadeConfig } from './load-cascade-config.ts';
+import { unusableOutputReason } from './output-file.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
 import { DEFAULT_CONCURRENCY, runBatch } from './run-batch.ts';
 import { type BatchSummary, formatSummary } from './summary.ts';
@@ -28,6 +29,7 @@ interface RunFlags {
   readonly budgetUsd: number | undefined;
   readonly minTier: string | undefined;
   readonly profile: string | undefined;
+  readonly maxLineBytes: number | undefined;
 }
 
 function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
@@ -46,6 +48,7 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
       'budget-usd': { type: 'string' },
       'min-tier': { type: 'string' },
       profile: { type: 'string' },
+      'max-line-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -74,6 +77,7 @@ function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
     budgetUsd: parseBudget(values['budget-usd']),
     minTier: values['min-tier'],
     profile: values.profile,
+    maxLineBytes: parseWholeNumber('--max-line-bytes', values['max-line-bytes'], 1, Number.MAX_SAFE_INTEGER),
   };
 }
 
@@ -84,6 +88,15 @@ function parseBudget(text: string | undefined): number | undefined {
     throw new UsageError(`--budget-usd must be a number of dollars at least 0, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+/**
+ * Checks the results file before anything starts (no config loaded, no tracing): it is read back to
+ * resume and appended to, so a FIFO, a device or a file under /proc would block, swallow or refuse it.
+ */
+async function checkOutput(flags: RunFlags): Promise<void> {
+  const reason = await unusableOutputReason(flags.output);
+  if (reason !== undefined) throw new UsageError(`--output must be a regular file: ${reason}`);
 }
 
 /** 0 when everything in the output file is accepted and no input line was malformed, else 1. */
@@ -121,6 +134,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   let flags: RunFlags | 'help';
   try {
     flags = parseRunFlags(argv);
+    if (flags !== 'help') await checkOutput(flags);
   } catch (error) {
     return reportError(io, 'run', asUsageError(error));
   }
@@ -180,6 +194,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       concurrency: flags.concurrency,
       signal: controller.signal,
       progress,
+      ...(flags.maxLineBytes === undefined ? {} : { maxLineBytes: flags.maxLineBytes }),
       // A tier name, or an index when the flag is all digits.
       runOptions: {
         ...(flags.budgetUsd === undefined ? {} : { budgetUsd: flags.budgetUsd }),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { startReplayServer } from '@llm-cascade/provider-replay';
+import { ConfigError } from '@llm-cascade/core';
+import { type ReplayServer, startReplayServer } from '@llm-cascade/provider-replay';
 import { asUsageError, type CommandIo, onInterrupt, parseWholeNumber, reportError } from './command-io.ts';
 import { EXIT_CODES, type ExitCode, UsageError } from './exit-codes.ts';
 import { SERVE_REPLAY_HELP } from './help.ts';
@@ -9,6 +10,7 @@ interface ServeReplayFlags {
   readonly port: number;
   readonly host: string;
   readonly latency: number | 'recorded' | undefined;
+  readonly maxLineBytes: number | undefined;
 }
 
 function parseServeFlags(argv: readonly string[]): ServeReplayFlags | 'help' {
@@ -19,6 +21,7 @@ function parseServeFlags(argv: readonly string[]): ServeReplayFlags | 'help' {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       latency: { type: 'string' },
+      'max-line-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -34,13 +37,27 @@ function parseServeFlags(argv: readonly string[]): ServeReplayFlags | 'help' {
     port: parseWholeNumber('--port', values.port, 0, 65_535) ?? 0,
     host: values.host ?? '127.0.0.1',
     latency,
+    maxLineBytes: parseWholeNumber('--max-line-bytes', values['max-line-bytes'], 1, Number.MAX_SAFE_INTEGER),
   };
+}
+
+/** The stderr warning for a server other machines may reach; undefined for a loopback address. */
+export function exposureWarning(server: Pick<ReplayServer, 'address' | 'loopback' | 'port'>): string | undefined {
+  if (server.loopback) return undefined;
+  const everywhere = server.address === '0.0.0.0' || server.address === '::';
+  const where = everywhere ? `${server.address} (every network interface)` : server.address;
+  const local = everywhere ? `; from this machine use http://127.0.0.1:${server.port}/v1` : '';
+  return (
+    `llm-cascade serve-replay: warning: listening on ${where}, not loopback: the server has no ` +
+    `authentication, so anyone who can reach this address can use it${local}\n`
+  );
 }
 
 /**
  * `llm-cascade serve-replay`: the replay server of `@llm-cascade/provider-replay` as a command. Prints the
- * base URL on stdout (one line, for scripts: `baseURL=$(llm-cascade serve-replay ... | head -1)`), serves until
- * SIGINT or SIGTERM, then closes every connection and returns 0. Never throws.
+ * base URL, with the address actually bound, on stdout (one line, for scripts:
+ * `baseURL=$(llm-cascade serve-replay ... | head -1)`), warns on stderr when that address is not loopback,
+ * serves until SIGINT or SIGTERM, then closes every connection and returns 0. Never throws.
  */
 export async function serveReplayCommand(
   argv: readonly string[],
@@ -64,12 +81,22 @@ export async function serveReplayCommand(
       port: flags.port,
       host: flags.host,
       ...(flags.latency === undefined ? {} : { latencyMs: flags.latency }),
+      ...(flags.maxLineBytes === undefined ? {} : { maxLineBytes: flags.maxLineBytes }),
     });
   } catch (error) {
     // A dataset that cannot be read or parsed is the user's input, like a bad config: exit 2.
     const code = (error as { code?: unknown } | null)?.code;
     const name = (error as { name?: unknown } | null)?.name;
-    if (code === 'ENOENT' || code === 'EADDRINUSE' || code === 'EACCES' || name === 'RecordingFormatError') {
+    if (
+      code === 'ENOENT' ||
+      code === 'EADDRINUSE' ||
+      code === 'EACCES' ||
+      code === 'EADDRNOTAVAIL' ||
+      code === 'ENOTFOUND' ||
+      code === 'EISDIR' ||
+      name === 'RecordingFormatError' ||
+      ConfigError.isInstance(error)
+    ) {
       io.stderr.write(
         `llm-cascade serve-replay: config error: ${error instanceof Error ? error.message : String(error)}\n`,
       );
@@ -81,6 +108,8 @@ export async function serveReplayCommand(
   io.stderr.write(
     `llm-cascade serve-replay: serving ${flags.data} at ${server.baseURL} (models: ${server.models.join(', ') || 'none'}); Ctrl-C stops\n`,
   );
+  const warning = exposureWarning(server);
+  if (warning !== undefined) io.stderr.write(warning);
   await new Promise<void>((settle) => {
     const remove = onInterrupt(
       () => {

@@ -24,15 +24,22 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const TRAILING_PUNCTUATION = new Set(['.', '!', ',', ';']);
+const OPENING_QUOTES = new Set(['"', "'", '\u201c', '\u2018']);
+const CLOSING_QUOTES = new Set(['"', "'", '\u201d', '\u2019']);
+
 // Decoration around an answer that varies between samples without changing it: markdown emphasis, code
-// ticks, quotes, a closing full stop.
+// ticks, quotes, a closing full stop. Trailing punctuation and quotes are checked character by character:
+// a regex such as /[.!,;]+$/ backtracks over every run of dots, quadratic on a line of them.
 function clean(captured: string): string {
-  return captured
-    .replace(/[*`]/g, '')
-    .trim()
-    .replace(/[.!,;]+$/u, '')
-    .replace(/^["'\u201c\u2018](.*)["'\u201d\u2019]$/su, '$1')
-    .trim();
+  let text = captured.replace(/[*`]/g, '').trim();
+  let end = text.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(text.charAt(end - 1))) end -= 1;
+  text = text.slice(0, end);
+  if (text.length >= 2 && OPENING_QUOTES.has(text.charAt(0)) && CLOSING_QUOTES.has(text.charAt(text.length - 1))) {
+    text = text.slice(1, -1);
+  }
+  return text.trim();
 }
 
 /**

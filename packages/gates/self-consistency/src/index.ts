@@ -15,4 +15,4 @@ export type { CommentStyle, NormalizedCodeOptions } from './normalized-code.ts';
 export { normalizedCode } from './normalized-code.ts';
 export { normalizedText } from './normalized-text.ts';
 export type { SelfConsistencyGate, SelfConsistencyGateOptions, TieRule } from './self-consistency-gate.ts';
-export { selfConsistencyGate, votesNeeded } from './self-consistency-gate.ts';
+export { DEFAULT_MAX_SAMPLE_BYTES, selfConsistencyGate, votesNeeded } from './self-consistency-gate.ts';

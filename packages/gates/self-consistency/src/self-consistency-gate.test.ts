@@ -2,7 +2,12 @@ import { type Candidate, ConfigError, createCascade } from '@llm-cascade/core';
 import { gateContext, scriptedProvider } from '@llm-cascade/core/test';
 import { describe, expect, it } from 'vitest';
 import { lastNumber } from './last-number.ts';
-import { type SelfConsistencyGateOptions, selfConsistencyGate, votesNeeded } from './self-consistency-gate.ts';
+import {
+  DEFAULT_MAX_SAMPLE_BYTES,
+  type SelfConsistencyGateOptions,
+  selfConsistencyGate,
+  votesNeeded,
+} from './self-consistency-gate.ts';
 
 const price = { inputPerMTok: 1, outputPerMTok: 2 };
 
@@ -120,11 +125,102 @@ describe('selfConsistencyGate: the vote', () => {
     expect(await vote(['a', 'b', 'b'], { equivalent: throwing, threshold: 0.6 })).toMatchObject({ status: 'pass' });
   });
 
-  it('handles huge and hostile samples as ordinary non-matching answers', async () => {
+  it('handles huge and hostile samples under the size cap as ordinary answers', async () => {
     const huge = 'x'.repeat(2_000_000);
-    const result = await vote([huge, huge, '\u0000\uffff', 'a'], { threshold: 0.5 });
+    const result = await vote([huge, huge, '\u0000\uffff', 'a'], { threshold: 0.5, maxBytes: 4_000_000 });
     expect(result).toMatchObject({ status: 'pass', score: 0.5 });
     expect(String(result.details?.answer).length).toBeLessThanOrEqual(120);
+  });
+
+  it('never reads a sample over the size cap: it does not vote, and the details say why', async () => {
+    const huge = 'x'.repeat(DEFAULT_MAX_SAMPLE_BYTES + 1);
+    const result = await vote([huge, huge, huge, 'a', 'a'], { threshold: 0.4 });
+    expect(result).toMatchObject({
+      status: 'pass',
+      value: 'a',
+      score: 0.4,
+      details: { votes: 2, nonVotes: 3, tooLarge: 3, maxBytes: DEFAULT_MAX_SAMPLE_BYTES },
+    });
+    expect(await vote([huge, huge, huge], {})).toMatchObject({
+      status: 'fail',
+      reason: 'too-large',
+      score: 0,
+      details: { tooLarge: 3, nonVotes: 3 },
+    });
+    // At the cap a sample still votes.
+    const atCap = 'y'.repeat(DEFAULT_MAX_SAMPLE_BYTES);
+    expect(await vote([atCap, atCap], {})).toMatchObject({ status: 'pass', details: { votes: 2 } });
+  });
+
+  it('counts the cap in UTF-8 bytes, and an extractor never sees an oversized sample', async () => {
+    const seen: number[] = [];
+    const extract = (text: string) => {
+      seen.push(text.length);
+      return { key: text.slice(0, 1), value: text.slice(0, 1) };
+    };
+    // 600 characters, 1,200 bytes: over a 1,000-byte cap.
+    const accented = '\u00e9'.repeat(600);
+    const result = await vote([accented, accented, 'abc', 'abd'], { extract, maxBytes: 1000, threshold: 0.5 });
+    expect(result).toMatchObject({ status: 'pass', value: 'a', details: { votes: 2, tooLarge: 2 } });
+    expect(seen).toEqual([3, 3]);
+  });
+
+  it('the cap also holds while sampling sequentially', () => {
+    const gate = selfConsistencyGate({ samples: 3, threshold: 0.6, maxBytes: 10 });
+    const long = (letter: string) => ({ text: letter.repeat(11), finishReason: 'stop' as const });
+    // Two oversized samples leave one to draw, and 1 vote cannot reach 2 of 3: the fail is settled.
+    expect(gate.enoughSamples([long('a'), long('b')], 3)).toBe(true);
+    expect(gate.enoughSamples([{ text: 'a', finishReason: 'stop' }, long('b')], 3)).toBe(false);
+  });
+
+  it('reads a large vote in slices, letting the event loop run between large samples', async () => {
+    const gate = selfConsistencyGate({ samples: 5, threshold: 0.6, extract: lastNumber() });
+    const sample = (answer: number) => ({
+      text: `${'step '.repeat(20_000)}so ${answer}`,
+      finishReason: 'stop' as const,
+    });
+    const candidates = [sample(7), sample(7), sample(8), sample(7), sample(9)];
+    let turns = 0;
+    const counter = () => {
+      turns += 1;
+      if (turns < 100) setImmediate(counter);
+    };
+    setImmediate(counter);
+    const result = await gate.evaluate(gateContext({ candidates }));
+    expect(result).toMatchObject({ status: 'pass', value: 7, score: 0.6, candidateIndex: 0 });
+    // Five samples of 100 KB: a turn of the event loop between each pair.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    // The same vote over short samples is synchronous and agrees.
+    const small = gate.evaluate(gateContext({ candidates: ['7', '7', '8', '7', '9'] }));
+    expect(small).toMatchObject({ status: 'pass', value: 7, score: 0.6, candidateIndex: 0 });
+  });
+
+  it('survives an extractor whose result throws when read, or that overflows the stack', async () => {
+    // A key that reads as a string once, then throws: the gate must read it once, inside its guard.
+    const throwingKey = (text: string) => {
+      if (text !== 'bad') return { key: text, value: text };
+      let reads = 0;
+      return {
+        get key(): string {
+          reads += 1;
+          if (reads > 1) throw new Error('hostile getter');
+          return 'bad';
+        },
+        value: text,
+      };
+    };
+    expect(await vote(['bad', 'a', 'a'], { extract: throwingKey, threshold: 0.6 })).toMatchObject({
+      status: 'pass',
+      value: 'a',
+      details: { votes: 2, clusters: 2 },
+    });
+    const recurse = (depth: number): number => recurse(depth + 1) + 1;
+    const overflowing = (text: string) => (text === 'deep' ? { key: String(recurse(0)), value: text } : undefined);
+    expect(await vote(['deep', 'deep'], { extract: overflowing, minVotes: 1 })).toMatchObject({
+      status: 'fail',
+      reason: 'no-answers',
+      details: { extractorErrors: 2 },
+    });
   });
 
   it('uses the samples asked for as the denominator when fewer were drawn', async () => {
@@ -154,6 +250,9 @@ describe('selfConsistencyGate: the vote', () => {
       [{ ties: 'random' }, 'ties'],
       [{ refusalPhrases: [''] }, 'refusalPhrases'],
       [{ name: '' }, 'name'],
+      [{ maxBytes: 0 }, 'maxBytes'],
+      [{ maxBytes: 1.5 }, 'maxBytes'],
+      [{ maxBytes: '1mb' }, 'maxBytes'],
     ];
     for (const [options, field] of bad) {
       let error: unknown;

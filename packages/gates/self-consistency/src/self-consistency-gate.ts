@@ -1,7 +1,7 @@
 import { type Candidate, ConfigError, DEFAULT_REFUSAL_PHRASES, type Gate, type GateResult } from '@llm-cascade/core';
 import type { AnswerExtractor } from './extractor.ts';
 import { normalizedText } from './normalized-text.ts';
-import { type ExtractionMemo, type Tally, type TallySettings, tallyVotes } from './tally-votes.ts';
+import { type ExtractionMemo, extractOne, type Tally, type TallySettings, tallyVotes } from './tally-votes.ts';
 
 /** What happens when two answers share the most votes. */
 export type TieRule = 'fail' | 'first-seen';
@@ -34,6 +34,12 @@ export interface SelfConsistencyGateOptions<TValue = string> {
    * `[]` turns the check off (the provider's refusal field and finish reason still count).
    */
   readonly refusalPhrases?: readonly string[];
+  /**
+   * Samples longer than this many UTF-8 bytes are not read and do not vote (they count as disagreeing),
+   * so a runaway sample costs no extraction time; a vote with no answer because of them fails `too-large`.
+   * Default `DEFAULT_MAX_SAMPLE_BYTES` (256 KiB).
+   */
+  readonly maxBytes?: number;
 }
 
 /** The self-consistency gate: a core Gate that also decides when sequential sampling may stop. */
@@ -43,6 +49,18 @@ export interface SelfConsistencyGate<TValue = string> extends Gate<TValue> {
 }
 
 const ANSWER_DETAIL_LIMIT = 120;
+
+/** Default cap on one sample: 256 KiB of UTF-8, far above a reasoning chain or a code answer. */
+export const DEFAULT_MAX_SAMPLE_BYTES = 262_144;
+
+// A vote over more text than this is read in slices of about this many characters, with a turn of the
+// event loop between them, so many large samples cannot add up to one long block; smaller votes stay
+// synchronous (the common case costs no promise).
+const SLICE_CHARACTERS = 65_536;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Smallest vote count v with v / denominator >= threshold, computed in the same float arithmetic as the check. */
 export function votesNeeded(threshold: number, denominator: number, minVotes: number): number {
@@ -100,6 +118,10 @@ export function selfConsistencyGate<TValue = string>(
   if (!Array.isArray(phrases) || phrases.some((p: unknown) => typeof p !== 'string' || p.trim().length === 0)) {
     throw new ConfigError('refusalPhrases', 'must be an array of non-empty strings');
   }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_SAMPLE_BYTES;
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 1)) {
+    throw new ConfigError('maxBytes', `must be a whole number at least 1, got ${String(maxBytes)}`);
+  }
   const refusalPhrases = phrases.map((p) =>
     p
       .trim()
@@ -112,6 +134,7 @@ export function selfConsistencyGate<TValue = string>(
     equivalent: options.equivalent,
     refusalPhrases,
     refusalHeads: new Set(refusalPhrases.map((p) => p.charAt(0))),
+    maxBytes,
   };
 
   // Sequential sampling tallies the drawn samples after every draw; each is extracted once.
@@ -135,9 +158,12 @@ export function selfConsistencyGate<TValue = string>(
       threshold,
       ...(tie ? { tie: true } : {}),
       ...(tally.extractorErrors > 0 ? { extractorErrors: tally.extractorErrors } : {}),
+      ...(tally.tooLarge > 0 ? { tooLarge: tally.tooLarge, maxBytes } : {}),
       ...(leader === undefined ? {} : { answer: leader.key.slice(0, ANSWER_DETAIL_LIMIT) }),
     };
-    if (leader === undefined) return { status: 'fail', reason: 'no-answers', score: 0, details };
+    if (leader === undefined) {
+      return { status: 'fail', reason: tally.tooLarge > 0 ? 'too-large' : 'no-answers', score: 0, details };
+    }
     if (votes < needed) {
       return {
         status: 'fail',
@@ -157,12 +183,38 @@ export function selfConsistencyGate<TValue = string>(
     };
   }
 
+  /** Characters the tally will read of a sample: none past the cap, which is checked on the length first. */
+  function readableLength(candidate: Candidate): number {
+    const text: unknown = candidate?.text;
+    return typeof text === 'string' ? Math.min(text.length, maxBytes) : 0;
+  }
+
+  async function evaluateInSlices(candidates: readonly Candidate[]): Promise<GateResult<TValue>> {
+    const extracted: ExtractionMemo = new WeakMap();
+    let sinceYield = 0;
+    for (const candidate of candidates) {
+      const size = readableLength(candidate);
+      if (sinceYield > 0 && sinceYield + size > SLICE_CHARACTERS) {
+        await yieldToEventLoop();
+        sinceYield = 0;
+      }
+      if (typeof candidate === 'object' && candidate !== null && !extracted.has(candidate)) {
+        extracted.set(candidate, extractOne(candidate, settings));
+      }
+      sinceYield += size;
+    }
+    return verdict(tallyVotes(candidates, settings, extracted), candidates.length);
+  }
+
   return {
     name,
     requires: { samples },
     evaluate(context) {
       const candidates = context.candidates;
-      return verdict(tallyVotes(candidates, settings), candidates.length);
+      let characters = 0;
+      for (const candidate of candidates) characters += readableLength(candidate);
+      if (characters <= SLICE_CHARACTERS) return verdict(tallyVotes(candidates, settings), candidates.length);
+      return evaluateInSlices(candidates);
     },
     enoughSamples(candidates, target) {
       const remaining = target - candidates.length;

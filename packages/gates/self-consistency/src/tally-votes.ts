@@ -21,6 +21,8 @@ export interface Tally<TValue> {
   readonly nonVotes: number;
   /** Samples whose extractor threw (also counted in `nonVotes`). */
   readonly extractorErrors: number;
+  /** Samples over the size cap, never read (also counted in `nonVotes`). */
+  readonly tooLarge: number;
 }
 
 export interface TallySettings<TValue> {
@@ -30,13 +32,23 @@ export interface TallySettings<TValue> {
   readonly refusalPhrases: readonly string[];
   /** First characters of `refusalPhrases`, a cheap pre-check. */
   readonly refusalHeads: ReadonlySet<string>;
+  /** Samples longer than this many UTF-8 bytes are not read and do not vote. */
+  readonly maxBytes: number;
 }
 
 const NOT_AN_ANSWER = null;
 const HAS_TEXT = /\S/;
 
+/** One sample's extraction: its answer, no answer, a throwing extractor, or a text over the size cap. */
+export type Extraction<TValue = unknown> = Extracted<TValue> | null | 'error' | 'too-large';
+
 /** Extractions kept between calls, for sequential sampling, which tallies the same candidates after each draw. */
-export type ExtractionMemo = WeakMap<Candidate, Extracted | null | 'error'>;
+export type ExtractionMemo = WeakMap<Candidate, Extraction>;
+
+/** Whether a text is over `maxBytes` UTF-8 bytes; the exact count is only needed between length and 3 x length. */
+export function isTooLarge(text: string, maxBytes: number): boolean {
+  return text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes);
+}
 
 /** Why a sample cannot vote whatever its text says: the provider or the built-in gates marked it. */
 function isSoftFailure(
@@ -62,14 +74,24 @@ function isSoftFailure(
   return false;
 }
 
-function extractOne<TValue>(candidate: Candidate, settings: TallySettings<TValue>): Extracted<TValue> | null | 'error' {
-  if (typeof candidate?.text !== 'string' || !HAS_TEXT.test(candidate.text)) return NOT_AN_ANSWER;
+/**
+ * Reads one sample, never throwing: an extractor that throws (a stack overflow on a deep value included) or
+ * returns something without a string key is a non-vote. The size cap comes first, so no extractor, nor the
+ * checks before it, ever reads more than `maxBytes` of a sample.
+ */
+export function extractOne<TValue>(candidate: Candidate, settings: TallySettings<TValue>): Extraction<TValue> {
+  if (typeof candidate?.text !== 'string') return NOT_AN_ANSWER;
+  if (isTooLarge(candidate.text, settings.maxBytes)) return 'too-large';
+  if (!HAS_TEXT.test(candidate.text)) return NOT_AN_ANSWER;
   if (isSoftFailure(candidate, settings.refusalPhrases, settings.refusalHeads)) return NOT_AN_ANSWER;
   const extract = (variantTagOf(candidate)?.extract as AnswerExtractor<TValue> | undefined) ?? settings.extract;
   try {
     const extracted = extract(candidate.text);
-    if (extracted === undefined || extracted === null || typeof extracted.key !== 'string') return NOT_AN_ANSWER;
-    return extracted;
+    if (extracted === undefined || extracted === null) return NOT_AN_ANSWER;
+    // Read once, here: the tally reads the copy, so a getter cannot throw later, outside this guard.
+    const key: unknown = extracted.key;
+    if (typeof key !== 'string') return NOT_AN_ANSWER;
+    return { key, value: extracted.value };
   } catch {
     return 'error';
   }
@@ -91,16 +113,18 @@ export function tallyVotes<TValue>(
   const clusters: Cluster<TValue>[] = [];
   let nonVotes = 0;
   let extractorErrors = 0;
+  let tooLarge = 0;
   for (let index = 0; index < candidates.length; index += 1) {
     const candidate = candidates[index] as Candidate;
-    let extracted = memo?.get(candidate) as Extracted<TValue> | null | 'error' | undefined;
+    let extracted = memo?.get(candidate) as Extraction<TValue> | undefined;
     if (extracted === undefined) {
       extracted = extractOne(candidate, settings);
       if (memo !== undefined && typeof candidate === 'object' && candidate !== null) memo.set(candidate, extracted);
     }
-    if (extracted === null || extracted === 'error') {
+    if (extracted === null || extracted === 'error' || extracted === 'too-large') {
       nonVotes += 1;
       if (extracted === 'error') extractorErrors += 1;
+      if (extracted === 'too-large') tooLarge += 1;
       continue;
     }
     const known = byKey.get(extracted.key);
@@ -123,7 +147,7 @@ export function tallyVotes<TValue>(
       runnerUp = cluster.votes;
     }
   }
-  return { clusters: merged, leader, runnerUp, nonVotes, extractorErrors };
+  return { clusters: merged, leader, runnerUp, nonVotes, extractorErrors, tooLarge };
 }
 
 function mergeEquivalent<TValue>(

@@ -1,7 +1,8 @@
+export { LineTooLongError } from './line-too-long-error.ts';
 export type { RecordingLocation } from './parse-recording.ts';
 export { parseRecording, stringifyRecording, validateRecording } from './parse-recording.ts';
-export type { LineSource, NumberedLine } from './read-lines.ts';
-export { countLines, readLines } from './read-lines.ts';
+export type { LineSource, NumberedLine, ReadLinesOptions } from './read-lines.ts';
+export { countLines, DEFAULT_MAX_LINE_BYTES, readLines, readLinesSync } from './read-lines.ts';
 export type { NumberedRecording } from './read-recordings.ts';
 export { loadRecordings, readRecordings } from './read-recordings.ts';
 export type { RecordedCandidate, RecordedRequest, RecordedTier, RecordedUsage } from './recording.ts';

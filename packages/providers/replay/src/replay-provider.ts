@@ -9,6 +9,7 @@ import {
   SPECIFICATION_VERSION,
 } from '@llm-cascade/core';
 import { delay } from './delay.ts';
+import { maxLineBytesOf } from './read-lines.ts';
 import type { RecordedRequest } from './recording.ts';
 import {
   createReplayStore,
@@ -26,6 +27,11 @@ export interface ReplaySourceOptions {
   readonly records?: readonly RecordedRequest[];
   /** A JSONL recording, read (synchronously) when the provider is built. */
   readonly path?: string;
+  /**
+   * With `path`: a longer line fails the build with `LineTooLongError` naming the line, before more than
+   * this many bytes of it are read. Default `DEFAULT_MAX_LINE_BYTES` (64 MiB).
+   */
+  readonly maxLineBytes?: number;
   /**
    * Simulated latency of each call: a fixed number of milliseconds, or `'recorded'` for the recording's
    * `latencyMs` (0 where it has none). Honours the call's AbortSignal. Default 0.
@@ -87,6 +93,7 @@ function checkSource(options: ReplaySourceOptions): void {
   ) {
     throw new ConfigError('latencyMs', `must be a finite number at least 0 or 'recorded', got ${String(latency)}`);
   }
+  if (options.maxLineBytes !== undefined) maxLineBytesOf(options);
   if (options.whenExhausted !== undefined && !['error', 'cycle'].includes(options.whenExhausted)) {
     throw new ConfigError('whenExhausted', `must be 'error' or 'cycle', got ${String(options.whenExhausted)}`);
   }

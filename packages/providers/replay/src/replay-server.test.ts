@@ -2,7 +2,7 @@ import { ConfigError } from '@llm-cascade/core';
 import { BadRequestError, NotFoundError, OpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from './recording.ts';
-import { type ReplayServer, startReplayServer } from './replay-server.ts';
+import { isLoopbackAddress, type ReplayServer, startReplayServer } from './replay-server.ts';
 
 const records: RecordedRequest[] = [
   {
@@ -330,5 +330,33 @@ describe('startReplayServer limits and lifecycle', () => {
     expect(servers()).toBe(before);
     await expect(fetch(`${slow.baseURL}/models`)).rejects.toThrow();
     await slow.close();
+  });
+});
+
+describe('startReplayServer address', () => {
+  it('reports the address it is bound to, in its URL too, and whether it is loopback', async () => {
+    const local = await startReplayServer({ records });
+    const everywhere = await startReplayServer({ records, host: '0.0.0.0' });
+    try {
+      expect(local).toMatchObject({ host: '127.0.0.1', address: '127.0.0.1', loopback: true });
+      expect(local.baseURL).toBe(`http://127.0.0.1:${local.port}/v1`);
+      // Not 127.0.0.1: the server listens on every interface, and says so.
+      expect(everywhere).toMatchObject({ host: '0.0.0.0', address: '0.0.0.0', loopback: false });
+      expect(everywhere.url).toBe(`http://0.0.0.0:${everywhere.port}`);
+      const response = await fetch(`http://127.0.0.1:${everywhere.port}/v1/models`);
+      expect(response.status).toBe(200);
+    } finally {
+      await local.close();
+      await everywhere.close();
+    }
+  });
+
+  it('tells loopback addresses from the others', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1']) {
+      expect(isLoopbackAddress(address), address).toBe(true);
+    }
+    for (const address of ['0.0.0.0', '::', '192.168.1.2', '10.0.0.1', '::ffff:10.0.0.1', 'fe80::1', '128.0.0.1']) {
+      expect(isLoopbackAddress(address), address).toBe(false);
+    }
   });
 });

@@ -23,12 +23,20 @@ export interface ReplayServerOptions extends ReplaySourceOptions {
 
 /** A running replay server. */
 export interface ReplayServer {
-  /** `http://host:port`, no trailing slash. */
+  /** `http://address:port` with the address actually bound (`http://0.0.0.0:8787` for every interface), no trailing slash. */
   readonly url: string;
   /** `url + '/v1'`: give it to an OpenAI client as `baseURL`. */
   readonly baseURL: string;
   readonly port: number;
+  /** The host asked for (`options.host`, default `127.0.0.1`). */
   readonly host: string;
+  /** The address the server is bound to, as the system reports it (`127.0.0.1`, `::`, `0.0.0.0`, ...). */
+  readonly address: string;
+  /**
+   * Whether only this machine can connect (a loopback address). False for `0.0.0.0`, `::` or a network
+   * address: the server has no authentication, so warn whoever started it.
+   */
+  readonly loopback: boolean;
   /** Every model named in the recording (also listed by `GET /v1/models`). */
   readonly models: readonly string[];
   /** Stops listening, aborts requests in flight (their simulated latency included) and closes every connection. */
@@ -88,10 +96,15 @@ async function writeEvent(response: ServerResponse, data: string): Promise<void>
   });
 }
 
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+/** An address as the host part of a URL: IPv6 in brackets. */
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6. */
+export function isLoopbackAddress(address: string): boolean {
+  const ipv4 = address.toLowerCase().replace(/^::ffff:/, '');
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ipv4) || /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(address.toLowerCase());
 }
 
 function checkServerOptions(options: ReplayServerOptions): void {
@@ -120,7 +133,8 @@ function checkServerOptions(options: ReplayServerOptions): void {
  * Errors use OpenAI's JSON shape: 400 bad body, 404 no recording (or model, or not enough candidates),
  * 405 wrong method, 413 body over `maxBodyBytes`.
  *
- * Warning: it has no authentication; keep the default host `127.0.0.1`. Always `close()` it (tests too):
+ * Warning: it has no authentication; keep the default host `127.0.0.1` (`loopback` says whether the bound
+ * address is one only this machine can reach). Always `close()` it (tests too):
  * the OpenAI client keeps connections alive.
  */
 export async function startReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
@@ -264,8 +278,9 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${port}`;
+  const bound = server.address() as AddressInfo;
+  const port = bound.port;
+  const url = `http://${urlHost(bound.address)}:${port}`;
   let closing: Promise<void> | undefined;
 
   return {
@@ -273,6 +288,8 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     baseURL: `${url}/v1`,
     port,
     host,
+    address: bound.address,
+    loopback: isLoopbackAddress(bound.address),
     models,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

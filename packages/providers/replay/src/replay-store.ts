@@ -81,10 +81,12 @@ export interface ReplayStore {
 export function sourceRecords(options: {
   readonly records?: readonly RecordedRequest[];
   readonly path?: string;
+  readonly maxLineBytes?: number;
 }): { record: RecordedRequest; origin: string }[] {
   if (options.path !== undefined) {
     const path = options.path;
-    return loadRecordings(path).map(({ record, line }) => ({ record, origin: `${path} line ${line}` }));
+    const lineOptions = options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes };
+    return loadRecordings(path, lineOptions).map(({ record, line }) => ({ record, origin: `${path} line ${line}` }));
   }
   return (options.records ?? []).map((record, index) => ({
     record: validateRecording(record, { source: 'records', line: index }),
