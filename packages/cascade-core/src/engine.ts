@@ -51,10 +51,12 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     run,
     runMany: (requests, runManyOptions = {}) => runMany(run, requests, runManyOptions),
     async health() {
+      const onStoreFailure = (operation: string, error: unknown) =>
+        cascade.storeWarnings.warn('circuit', operation, error);
       return Promise.all(
         tiers.map(async (tier) => ({
           tier: tier.name,
-          circuit: tier.breaker === undefined ? undefined : await tier.breaker.snapshot(),
+          circuit: tier.breaker === undefined ? undefined : await tier.breaker.snapshot(onStoreFailure),
           latency: tier.latency.snapshot(),
         })),
       );

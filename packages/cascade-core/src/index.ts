@@ -1,3 +1,12 @@
+export type { AuditCounts, AuditStore, InMemoryAuditStoreOptions } from './audit-store.ts';
+export { InMemoryAuditStore } from './audit-store.ts';
+export type {
+  BudgetLedger,
+  BudgetReservation,
+  BudgetReserveResult,
+  InMemoryBudgetLedgerOptions,
+} from './budget-ledger.ts';
+export { InMemoryBudgetLedger } from './budget-ledger.ts';
 export {
   builtinGates,
   DEFAULT_REFUSAL_PHRASES,
@@ -12,6 +21,7 @@ export type {
   CircuitSnapshot,
   CircuitState,
   CircuitStore,
+  CircuitStoreFailure,
   CircuitTransition,
 } from './circuit-breaker.ts';
 export { CircuitBreaker, defaultIsFailure, InMemoryCircuitStore } from './circuit-breaker.ts';
@@ -76,6 +86,8 @@ export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './provider-request.ts';
 export type { RedactSecretsOptions } from './redact-secrets.ts';
 export { redactSecrets } from './redact-secrets.ts';
 export { defaultRepairPrompt } from './repair-turn.ts';
+export type { CachedAnswer, InMemoryResponseCacheOptions, ResponseCacheStore } from './response-cache.ts';
+export { InMemoryResponseCache } from './response-cache.ts';
 export type {
   Attempt,
   AttemptKind,
@@ -86,4 +98,5 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
+export type { CascadeStores, StoreName } from './stores.ts';
 export { ATTR, SPAN } from './tracing.ts';

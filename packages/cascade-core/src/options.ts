@@ -3,6 +3,7 @@ import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
+import type { CascadeStores, StoreName } from './stores.ts';
 
 /** One rung of the ladder. Tiers are listed cheapest first. */
 export interface TierConfig {
@@ -96,6 +97,8 @@ export interface CascadeOptions {
   readonly hedge?: HedgeOptions | false;
   /** Call several tiers at once for every run (off by default); `run()` may set its own. */
   readonly race?: RaceOptions;
+  /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
+  readonly stores?: CascadeStores;
 }
 
 export interface HedgeOptions {
@@ -188,6 +191,14 @@ export type CascadeEvent =
       readonly leftUsd: number;
     })
   | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
+  | (EventBase & {
+      /** A store call failed; the run went on with this process's own state (see `StoreName`). */
+      readonly type: 'store-fallback';
+      readonly store: StoreName;
+      readonly operation: string;
+      /** What the store threw, credentials scrubbed. */
+      readonly message: string;
+    })
   | (EventBase & {
       readonly type: 'run-end';
       readonly result: CascadeResult | undefined;

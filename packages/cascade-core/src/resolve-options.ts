@@ -1,12 +1,16 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { type AuditStore, InMemoryAuditStore } from './audit-store.ts';
+import { type BudgetLedger, InMemoryBudgetLedger } from './budget-ledger.ts';
 import { builtinGates } from './builtin-gates.ts';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitStore } from './circuit-breaker.ts';
 import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
 import { SPECIFICATION_VERSION } from './contracts.ts';
 import { ConfigError } from './errors.ts';
 import { LatencyTracker } from './latency-tracker.ts';
 import type { CascadeOptions, HedgeOptions, RaceOptions, TierConfig } from './options.ts';
+import type { ResponseCacheStore } from './response-cache.ts';
 import { type ResolvedRetryOptions, resolveRetry } from './retry.ts';
+import { type CascadeStores, StoreWarnings } from './stores.ts';
 
 export interface ResolvedTier {
   readonly name: string;
@@ -40,8 +44,19 @@ export interface ResolvedRace {
   readonly prefer: 'cheapest' | 'first';
 }
 
+/** The stores a cascade uses: the caller's, else in-memory ones of this process. */
+export interface ResolvedStores {
+  readonly budget: BudgetLedger;
+  readonly audit: AuditStore;
+  /** The caller's cache store, if any; `cache` builds its in-memory one from its own bounds. */
+  readonly cache: ResponseCacheStore | undefined;
+}
+
 export interface ResolvedCascade {
   readonly name: string;
+  readonly stores: ResolvedStores;
+  /** Warns once per store when one fails. */
+  readonly storeWarnings: StoreWarnings;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -261,8 +276,18 @@ function resolveTier(
     breaker:
       options.circuitBreaker === undefined || options.circuitBreaker === false
         ? undefined
-        : new CircuitBreaker(`${options.name ?? 'cascade'}:${tier.name}`, options.circuitBreaker),
+        : new CircuitBreaker(`${options.name ?? 'cascade'}:${tier.name}`, {
+            ...options.circuitBreaker,
+            ...circuitStore(options),
+          }),
   };
+}
+
+/** The breaker's own store, else the cascade's `stores.circuit`, else none (the breaker's in-memory default). */
+function circuitStore(options: CascadeOptions): { store?: CircuitStore } {
+  const store =
+    (options.circuitBreaker === false ? undefined : options.circuitBreaker?.store) ?? options.stores?.circuit;
+  return store === undefined ? {} : { store };
 }
 
 function checkCircuitBreaker(options: CircuitBreakerOptions | false | undefined): void {
@@ -282,6 +307,39 @@ function checkCircuitBreaker(options: CircuitBreakerOptions | false | undefined)
   ) {
     throw new ConfigError('circuitBreaker.store', 'must have load(key) and save(key, snapshot)');
   }
+}
+
+const STORE_METHODS: Readonly<Record<keyof CascadeStores, readonly string[]>> = {
+  circuit: ['load', 'save'],
+  budget: ['reserve', 'settle', 'spent'],
+  cache: ['get', 'set'],
+  audit: ['record', 'counts', 'keys'],
+};
+
+function resolveStores(stores: CascadeStores | undefined): ResolvedStores {
+  if (stores !== undefined) {
+    const given: unknown = stores;
+    if (!isRecord(given)) throw new ConfigError('stores', `must be an object, got ${describe(given)}`);
+    for (const [name, store] of Object.entries(given)) {
+      const methods = STORE_METHODS[name as keyof CascadeStores] as readonly string[] | undefined;
+      if (methods === undefined) {
+        throw new ConfigError(`stores.${name}`, `is not a store (stores: ${Object.keys(STORE_METHODS).join(', ')})`);
+      }
+      if (store === undefined) continue;
+      const missing = methods.filter((method) => !isRecord(store) || typeof store[method] !== 'function');
+      if (missing.length > 0) {
+        throw new ConfigError(
+          `stores.${name}`,
+          `must have ${methods.map((m) => `${m}()`).join(', ')}; missing ${missing.join(', ')}`,
+        );
+      }
+    }
+  }
+  return {
+    budget: stores?.budget ?? new InMemoryBudgetLedger(),
+    audit: stores?.audit ?? new InMemoryAuditStore(),
+    cache: stores?.cache,
+  };
 }
 
 function resolveHedge(options: HedgeOptions | false | undefined): Required<HedgeOptions> | undefined {
@@ -351,6 +409,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
   }
 
   checkCircuitBreaker(options.circuitBreaker);
+  const stores = resolveStores(options.stores);
   const hedge = resolveHedge(options.hedge);
   const sharedGates = checkGates('gates', options.gates);
   const builtins = builtinGates(builtinOptions);
@@ -365,6 +424,8 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
   });
   return {
     name: options.name ?? 'cascade',
+    stores,
+    storeWarnings: new StoreWarnings(),
     tiers,
     retry: resolveRetry(options.retry),
     hedge,

@@ -5,6 +5,8 @@ import type { CascadeEvent } from './options.ts';
 import { addUsage, ZERO_USAGE } from './pricing.ts';
 import type { ResolvedCascade } from './resolve-options.ts';
 import type { Attempt } from './result.ts';
+import { type StoreFailureSink, type StoreName, storeErrorMessage } from './stores.ts';
+import { ATTR } from './tracing.ts';
 
 export interface RunSetup {
   readonly cascade: ResolvedCascade;
@@ -23,7 +25,7 @@ export interface RunSetup {
  * it reports (events, spans). Every step of the engine takes it as an argument; the steps themselves live
  * in their own modules (see the README's "How the engine is laid out").
  */
-export class Run {
+export class Run implements StoreFailureSink {
   readonly attempts: Attempt[] = [];
   /** Values the gates produced, by attempt index, for the caller's result. */
   readonly values = new Map<number, unknown>();
@@ -88,6 +90,23 @@ export class Run {
     } catch {
       // A faulty listener must not fail the run it observes.
     }
+  }
+
+  /** A store call failed during this run: say so on its span and in an event, and warn once per store. */
+  storeFailed(store: StoreName, operation: string, error: unknown): void {
+    this.cascade.storeWarnings.warn(store, operation, error);
+    this.runSpan.setAttribute(ATTR.storeFallback, store);
+    this.runSpan.addEvent('store.fallback', { 'cascade.store.name': store, 'cascade.store.operation': operation });
+    if (this.listening)
+      this.emit({ type: 'store-fallback', ...this.base(), store, operation, message: storeErrorMessage(error) });
+  }
+
+  #circuitFailure: ((operation: 'load' | 'save', error: unknown) => void) | undefined;
+
+  /** The run's reporter for its breakers' store failures, made once. */
+  get onCircuitStoreFailure(): (operation: 'load' | 'save', error: unknown) => void {
+    this.#circuitFailure ??= (operation, error) => this.storeFailed('circuit', operation, error);
+    return this.#circuitFailure;
   }
 
   base(): { runId: string; requestId: string | undefined } {

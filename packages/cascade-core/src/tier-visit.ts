@@ -120,7 +120,8 @@ async function retryDelay(
   error: CascadeError | undefined,
   retry: number,
 ): Promise<number | undefined> {
-  const circuitOpen = tier.breaker !== undefined && (await tier.breaker.snapshot()).state === 'open';
+  const circuitOpen =
+    tier.breaker !== undefined && (await tier.breaker.snapshot(run.onCircuitStoreFailure)).state === 'open';
   return ProviderError.isInstance(error) && error.retryable && retry < tier.retries && !circuitOpen
     ? backoffDelay(retry, error.retryAfterMs, run.cascade.retry)
     : undefined;

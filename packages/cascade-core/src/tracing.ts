@@ -31,6 +31,8 @@ export const ATTR = {
   gateReason: 'cascade.gate.reason',
   escalationTo: 'cascade.escalation.to_tier',
   escalationFrom: 'cascade.escalation.from_tier',
+  /** The store that failed during the run, whose call was served from local state (the last one wins). */
+  storeFallback: 'cascade.store.fallback',
   // OpenTelemetry GenAI semantic conventions.
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
