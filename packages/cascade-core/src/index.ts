@@ -98,5 +98,6 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
+export type { SpendCap, SpendCapHit } from './spend-caps.ts';
 export type { CascadeStores, StoreName } from './stores.ts';
 export { ATTR, SPAN } from './tracing.ts';

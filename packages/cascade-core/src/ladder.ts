@@ -30,7 +30,7 @@ export async function walkLadder(
   if (race !== undefined) {
     const raced = await raceTiers(run, log, visit, race, start);
     if (raced.status === 'won') return buildResult(run, raced.attempt, 'accepted');
-    if (raced.status === 'budget') return budgetStop(run, raced.tier, raced.estimatedCostUsd, raced.kind);
+    if (raced.status === 'budget') return budgetStop(run, raced.tier, raced);
     t = raced.next;
   }
 
@@ -52,7 +52,7 @@ export async function walkLadder(
       log.note(run, tier, own);
     }
     if (own.status === 'accepted') return buildResult(run, own.attempt, 'accepted');
-    if (own.status === 'budget') return budgetStop(run, tier, own.estimatedCostUsd, own.kind);
+    if (own.status === 'budget') return budgetStop(run, tier, own);
     t += advance;
   }
   return exhausted(run, log.skipped);

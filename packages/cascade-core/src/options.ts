@@ -3,6 +3,7 @@ import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
+import type { SpendCap } from './spend-caps.ts';
 import type { CascadeStores, StoreName } from './stores.ts';
 
 /** One rung of the ladder. Tiers are listed cheapest first. */
@@ -97,6 +98,12 @@ export interface CascadeOptions {
   readonly hedge?: HedgeOptions | false;
   /** Call several tiers at once for every run (off by default); `run()` may set its own. */
   readonly race?: RaceOptions;
+  /**
+   * Spend caps over time, per request metadata value (`{ key: 'tenant', limitUsd: 50, windowMs: 86_400_000 }`),
+   * kept in `stores.budget`. Each call's estimate is held against them before it is made and settled with
+   * its real cost after; a call that would pass one stops the run as the per-run budget does.
+   */
+  readonly spendCaps?: readonly SpendCap[];
   /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
   readonly stores?: CascadeStores;
 }
@@ -188,7 +195,10 @@ export type CascadeEvent =
       readonly type: 'budget';
       readonly tier: string;
       readonly estimatedUsd: number;
+      /** What was left of the run's budget, or of the cap when `cap` is set. */
       readonly leftUsd: number;
+      /** The spend cap that stopped the run, when it was one (its name). */
+      readonly cap?: string;
     })
   | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
   | (EventBase & {

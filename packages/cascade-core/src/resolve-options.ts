@@ -10,6 +10,7 @@ import { LatencyTracker } from './latency-tracker.ts';
 import type { CascadeOptions, HedgeOptions, RaceOptions, TierConfig } from './options.ts';
 import type { ResponseCacheStore } from './response-cache.ts';
 import { type ResolvedRetryOptions, resolveRetry } from './retry.ts';
+import { type ResolvedSpendCap, resolveSpendCaps } from './spend-caps.ts';
 import { type CascadeStores, StoreWarnings } from './stores.ts';
 
 export interface ResolvedTier {
@@ -47,6 +48,8 @@ export interface ResolvedRace {
 /** The stores a cascade uses: the caller's, else in-memory ones of this process. */
 export interface ResolvedStores {
   readonly budget: BudgetLedger;
+  /** The ledger this process falls back on when `budget` fails (the same one when no store was given). */
+  readonly localBudget: InMemoryBudgetLedger;
   readonly audit: AuditStore;
   /** The caller's cache store, if any; `cache` builds its in-memory one from its own bounds. */
   readonly cache: ResponseCacheStore | undefined;
@@ -57,6 +60,7 @@ export interface ResolvedCascade {
   readonly stores: ResolvedStores;
   /** Warns once per store when one fails. */
   readonly storeWarnings: StoreWarnings;
+  readonly spendCaps: readonly ResolvedSpendCap[] | undefined;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -335,8 +339,10 @@ function resolveStores(stores: CascadeStores | undefined): ResolvedStores {
       }
     }
   }
+  const localBudget = new InMemoryBudgetLedger();
   return {
-    budget: stores?.budget ?? new InMemoryBudgetLedger(),
+    budget: stores?.budget ?? localBudget,
+    localBudget,
     audit: stores?.audit ?? new InMemoryAuditStore(),
     cache: stores?.cache,
   };
@@ -426,6 +432,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     name: options.name ?? 'cascade',
     stores,
     storeWarnings: new StoreWarnings(),
+    spendCaps: resolveSpendCaps(options.spendCaps),
     tiers,
     retry: resolveRetry(options.retry),
     hedge,

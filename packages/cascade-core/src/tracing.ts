@@ -33,6 +33,8 @@ export const ATTR = {
   escalationFrom: 'cascade.escalation.from_tier',
   /** The store that failed during the run, whose call was served from local state (the last one wins). */
   storeFallback: 'cascade.store.fallback',
+  /** The spend cap that stopped the run. */
+  spendCap: 'cascade.budget.cap',
   // OpenTelemetry GenAI semantic conventions.
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
