@@ -65,6 +65,7 @@ export {
   NoTierAvailableError,
   ProviderError,
 } from './errors.ts';
+export type { QualityFloor } from './floors.ts';
 export type { LatencySnapshot } from './latency-tracker.ts';
 export { LatencyTracker } from './latency-tracker.ts';
 export type {

@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
+import type { QualityFloor } from './floors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
 import type { SpendCap } from './spend-caps.ts';
 import type { CascadeStores, StoreName } from './stores.ts';
@@ -104,6 +105,12 @@ export interface CascadeOptions {
    * its real cost after; a call that would pass one stops the run as the per-run budget does.
    */
   readonly spendCaps?: readonly SpendCap[];
+  /**
+   * Quality floors by context: requests whose metadata matches start no lower than `minTier` and get
+   * `budgetUsd` as their run budget (`[{ match: { feature: 'contract-review' }, minTier: 'large' }]`).
+   * A router and `run()`'s `minTier` can raise the start tier, never lower it below a floor.
+   */
+  readonly floors?: readonly QualityFloor[];
   /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
   readonly stores?: CascadeStores;
 }

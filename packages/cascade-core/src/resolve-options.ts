@@ -6,6 +6,7 @@ import { CircuitBreaker, type CircuitBreakerOptions, type CircuitStore } from '.
 import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
 import { SPECIFICATION_VERSION } from './contracts.ts';
 import { ConfigError } from './errors.ts';
+import { type ResolvedFloor, resolveFloors } from './floors.ts';
 import { LatencyTracker } from './latency-tracker.ts';
 import type { CascadeOptions, HedgeOptions, RaceOptions, TierConfig } from './options.ts';
 import type { ResponseCacheStore } from './response-cache.ts';
@@ -61,6 +62,7 @@ export interface ResolvedCascade {
   /** Warns once per store when one fails. */
   readonly storeWarnings: StoreWarnings;
   readonly spendCaps: readonly ResolvedSpendCap[] | undefined;
+  readonly floors: readonly ResolvedFloor[] | undefined;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -433,6 +435,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     stores,
     storeWarnings: new StoreWarnings(),
     spendCaps: resolveSpendCaps(options.spendCaps),
+    floors: resolveFloors(options.floors, tiers),
     tiers,
     retry: resolveRetry(options.retry),
     hedge,

@@ -2,6 +2,7 @@ import { context as otelContext, SpanKind, trace } from '@opentelemetry/api';
 import type { AttemptStrategy } from './attempt.ts';
 import type { CascadeRequest } from './contracts.ts';
 import { CascadeError, ConfigError } from './errors.ts';
+import { floorFor } from './floors.ts';
 import { walkLadder } from './ladder.ts';
 import type { RunOptions } from './options.ts';
 import { normaliseMessages } from './provider-request.ts';
@@ -30,10 +31,18 @@ function plan(
   runOptions: RunOptions,
 ): { start: number; budgetUsd: number | undefined; race: ResolvedRace | undefined; request: CascadeRequest } {
   const { tiers } = cascade;
-  const minTier = runOptions.minTier === undefined ? 0 : tierIndexOf(tiers, runOptions.minTier, 'minTier');
+  const effective =
+    runOptions.metadata === undefined
+      ? request
+      : { ...request, metadata: { ...request.metadata, ...runOptions.metadata } };
+  const floor = cascade.floors === undefined ? undefined : floorFor(cascade.floors, effective.metadata);
+  const minTier = Math.max(
+    floor?.minTier ?? 0,
+    runOptions.minTier === undefined ? 0 : tierIndexOf(tiers, runOptions.minTier, 'minTier'),
+  );
   const routed = cascade.options.router?.(request);
   const start = Math.max(minTier, routed === undefined ? 0 : tierIndexOf(tiers, routed, 'router'));
-  const budgetUsd = runOptions.budgetUsd ?? cascade.options.budgetUsd;
+  const budgetUsd = runOptions.budgetUsd ?? floor?.budgetUsd ?? cascade.options.budgetUsd;
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
     throw new ConfigError('budgetUsd', `must be a finite number at least 0, got ${budgetUsd}`);
   }
@@ -43,10 +52,6 @@ function plan(
       : runOptions.race === undefined
         ? cascade.race
         : resolveRace(runOptions.race, tiers, 'race');
-  const effective =
-    runOptions.metadata === undefined
-      ? request
-      : { ...request, metadata: { ...request.metadata, ...runOptions.metadata } };
   return { start, budgetUsd, race, request: effective };
 }
 
