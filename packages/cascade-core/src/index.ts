@@ -15,6 +15,7 @@ export {
   nonEmptyGate,
   refusalGate,
 } from './builtin-gates.ts';
+export type { CacheOptions } from './cache.ts';
 export type {
   CircuitBreakerOptions,
   CircuitDecision,

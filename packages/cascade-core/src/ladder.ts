@@ -1,5 +1,6 @@
 import type { AttemptStrategy } from './attempt.ts';
 import { budgetStop } from './budget.ts';
+import { cachedAttempt, storeAnswer } from './cache.ts';
 import { exhausted } from './exhaustion.ts';
 import { hedgeDelay, hedgedVisit } from './hedge.ts';
 import { raceTiers } from './race.ts';
@@ -17,6 +18,27 @@ import { type Visit, VisitLog, type VisitTier, visitTier } from './tier-visit.ts
  * every strategy.
  */
 export async function walkLadder(
+  run: Run,
+  start: number,
+  race: ResolvedRace | undefined,
+  strategy: AttemptStrategy,
+): Promise<CascadeResult> {
+  const cache = run.cache;
+  if (cache === undefined) return walk(run, start, race, strategy);
+  const hit = await cachedAttempt(run, cache, start);
+  if (hit !== undefined) {
+    run.record(hit);
+    return buildResult(run, hit, 'accepted');
+  }
+  const result = await walk(run, start, race, strategy);
+  if (result.outcome === 'accepted') {
+    const accepted = run.attempts.findLast((a) => a.outcome === 'accepted' && a.tierIndex === result.tierIndex);
+    if (accepted !== undefined) storeAnswer(run, cache, accepted);
+  }
+  return result;
+}
+
+async function walk(
   run: Run,
   start: number,
   race: ResolvedRace | undefined,

@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { CacheOptions } from './cache.ts';
 import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
@@ -111,6 +112,8 @@ export interface CascadeOptions {
    * A router and `run()`'s `minTier` can raise the start tier, never lower it below a floor.
    */
   readonly floors?: readonly QualityFloor[];
+  /** The response cache (off by default): accepted answers reused for the same request, tier and gates. */
+  readonly cache?: CacheOptions | false;
   /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
   readonly stores?: CascadeStores;
 }
@@ -146,6 +149,8 @@ export interface RunOptions {
   readonly metadata?: RequestMetadata;
   /** Race these tiers for this run, or `false` to turn off the cascade's race. */
   readonly race?: RaceOptions | false;
+  /** `false`: neither read nor fill the response cache for this run. */
+  readonly cache?: boolean;
 }
 
 export interface RunManyProgress {

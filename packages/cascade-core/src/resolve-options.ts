@@ -2,6 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { type AuditStore, InMemoryAuditStore } from './audit-store.ts';
 import { type BudgetLedger, InMemoryBudgetLedger } from './budget-ledger.ts';
 import { builtinGates } from './builtin-gates.ts';
+import { type ResolvedCache, resolveCache } from './cache.ts';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitStore } from './circuit-breaker.ts';
 import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
 import { SPECIFICATION_VERSION } from './contracts.ts';
@@ -63,6 +64,7 @@ export interface ResolvedCascade {
   readonly storeWarnings: StoreWarnings;
   readonly spendCaps: readonly ResolvedSpendCap[] | undefined;
   readonly floors: readonly ResolvedFloor[] | undefined;
+  readonly cache: ResolvedCache | undefined;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -436,6 +438,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     storeWarnings: new StoreWarnings(),
     spendCaps: resolveSpendCaps(options.spendCaps),
     floors: resolveFloors(options.floors, tiers),
+    cache: resolveCache(options.cache, stores.cache),
     tiers,
     retry: resolveRetry(options.retry),
     hedge,

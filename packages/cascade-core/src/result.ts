@@ -6,7 +6,8 @@ import type { Candidate, GateStatus, Usage } from './contracts.ts';
  * feedback, an `escalation` after a lower tier failed, a `hedge` started because a lower tier was slow, or
  * one of a `race` of tiers called at once.
  */
-export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation' | 'hedge' | 'race';
+/** `cache`: an answer accepted earlier for the same request, served from the response cache at no cost. */
+export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation' | 'hedge' | 'race' | 'cache';
 
 /**
  * Why an attempt ended.

@@ -87,6 +87,7 @@ export async function runCascade(
     tracer,
     runSpan: span,
     runContext: trace.setSpan(otelContext.active(), span),
+    cache: runOptions.cache === false ? undefined : cascade.cache,
   });
   if (run.listening)
     run.emit({ type: 'run-start', ...run.base(), startTier: (cascade.tiers[start] as ResolvedTier).name });

@@ -1,4 +1,5 @@
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import type { ResolvedCache } from './cache.ts';
 import type { CascadeRequest, Message, Usage } from './contracts.ts';
 import { AbortError } from './errors.ts';
 import type { CascadeEvent } from './options.ts';
@@ -18,6 +19,8 @@ export interface RunSetup {
   readonly tracer: Tracer;
   readonly runSpan: Span;
   readonly runContext: Context;
+  /** The response cache this run reads and fills, if any. */
+  readonly cache?: ResolvedCache | undefined;
 }
 
 /**
@@ -46,6 +49,7 @@ export class Run implements StoreFailureSink {
   readonly tracer: Tracer;
   readonly runSpan: Span;
   readonly runContext: Context;
+  readonly cache: ResolvedCache | undefined;
   /** Whether anyone listens to events: callers check it so no event object is built for nobody. */
   readonly listening: boolean;
   /** Whether spans record: when the run span does not, child spans are not created at all. */
@@ -61,6 +65,7 @@ export class Run implements StoreFailureSink {
     this.tracer = setup.tracer;
     this.runSpan = setup.runSpan;
     this.runContext = setup.runContext;
+    this.cache = setup.cache;
     this.listening = setup.cascade.options.onEvent !== undefined;
     this.recording = setup.runSpan.isRecording();
   }

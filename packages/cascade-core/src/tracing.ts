@@ -35,6 +35,8 @@ export const ATTR = {
   storeFallback: 'cascade.store.fallback',
   /** The spend cap that stopped the run. */
   spendCap: 'cascade.budget.cap',
+  /** On the run span: whether the response cache answered; on a `cache` attempt's span: true. */
+  cacheHit: 'cascade.cache.hit',
   // OpenTelemetry GenAI semantic conventions.
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
