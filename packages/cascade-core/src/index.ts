@@ -100,6 +100,7 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
+export type { RouteDecision, RouterAnswer } from './route.ts';
 export type { SpendCap, SpendCapHit } from './spend-caps.ts';
 export type { CascadeStores, StoreName } from './stores.ts';
 export { ATTR, SPAN } from './tracing.ts';

@@ -1,10 +1,11 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { CacheOptions } from './cache.ts';
 import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
-import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
+import type { Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
 import type { QualityFloor } from './floors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
+import type { RouteDecision, Router } from './route.ts';
 import type { SpendCap } from './spend-caps.ts';
 import type { CascadeStores, StoreName } from './stores.ts';
 
@@ -57,8 +58,7 @@ export interface RetryOptions {
 
 export type ExhaustedBehaviour = 'throw' | 'best';
 
-/** Chooses a start tier for a request (name or index); it can only raise the quality floor. */
-export type Router = (request: CascadeRequest) => string | number | undefined;
+export type { Router } from './route.ts';
 
 export interface CascadeOptions {
   /** Names the cascade in traces and reports. Default `cascade`. */
@@ -174,6 +174,12 @@ interface EventBase {
 
 export type CascadeEvent =
   | (EventBase & { readonly type: 'run-start'; readonly startTier: string })
+  | (EventBase & {
+      /** The router's decision, and the tier the run starts at (floors applied). */
+      readonly type: 'route';
+      readonly route: RouteDecision;
+      readonly startTier: string;
+    })
   | (EventBase & { readonly type: 'tier-skipped'; readonly tier: string; readonly reason: string })
   | (EventBase & {
       readonly type: 'attempt-start';

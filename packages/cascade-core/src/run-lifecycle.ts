@@ -8,6 +8,7 @@ import type { RunOptions } from './options.ts';
 import { normaliseMessages } from './provider-request.ts';
 import { type ResolvedCascade, type ResolvedRace, type ResolvedTier, resolveRace } from './resolve-options.ts';
 import type { CascadeResult } from './result.ts';
+import { type RouteDecision, routeDecision } from './route.ts';
 import { Run } from './run-state.ts';
 import { ATTR, getTracer, recordError, SPAN } from './tracing.ts';
 
@@ -29,6 +30,7 @@ function plan(
   cascade: ResolvedCascade,
   request: CascadeRequest,
   runOptions: RunOptions,
+  route: RouteDecision | undefined,
 ): { start: number; budgetUsd: number | undefined; race: ResolvedRace | undefined; request: CascadeRequest } {
   const { tiers } = cascade;
   const effective =
@@ -40,8 +42,7 @@ function plan(
     floor?.minTier ?? 0,
     runOptions.minTier === undefined ? 0 : tierIndexOf(tiers, runOptions.minTier, 'minTier'),
   );
-  const routed = cascade.options.router?.(request);
-  const start = Math.max(minTier, routed === undefined ? 0 : tierIndexOf(tiers, routed, 'router'));
+  const start = Math.max(minTier, route === undefined ? 0 : tierIndexOf(tiers, route.tier, 'router'));
   const budgetUsd = runOptions.budgetUsd ?? floor?.budgetUsd ?? cascade.options.budgetUsd;
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
     throw new ConfigError('budgetUsd', `must be a finite number at least 0, got ${budgetUsd}`);
@@ -53,6 +54,18 @@ function plan(
         ? cascade.race
         : resolveRace(runOptions.race, tiers, 'race');
   return { start, budgetUsd, race, request: effective };
+}
+
+/** The router's decision on the run span (`cascade.route.*`) and in a `route` event. */
+function announceRoute(run: Run, route: RouteDecision, start: number): void {
+  const tiers = run.cascade.tiers;
+  const tier = typeof route.tier === 'number' ? (tiers[route.tier] as ResolvedTier).name : route.tier;
+  run.runSpan.setAttributes({
+    [ATTR.routeTier]: tier,
+    ...(route.lane === undefined ? {} : { [ATTR.routeLane]: route.lane }),
+    ...(route.reason === undefined ? {} : { [ATTR.routeReason]: route.reason }),
+  });
+  if (run.listening) run.emit({ type: 'route', ...run.base(), route, startTier: (tiers[start] as ResolvedTier).name });
 }
 
 /**
@@ -67,7 +80,14 @@ export async function runCascade(
   strategy: AttemptStrategy,
 ): Promise<CascadeResult> {
   const messages = normaliseMessages(request);
-  const { start, budgetUsd, race, request: effective } = plan(cascade, request, runOptions);
+  const router = cascade.options.router;
+  let route: RouteDecision | undefined;
+  if (router !== undefined) {
+    const answer = router(request);
+    // Only an async router costs the run an extra turn of the event loop.
+    route = routeDecision(answer instanceof Promise ? await answer : answer);
+  }
+  const { start, budgetUsd, race, request: effective } = plan(cascade, request, runOptions, route);
   const tracer = getTracer(cascade.options.tracer);
   runCounter += 1;
   const span = tracer.startSpan(SPAN.run, {
@@ -88,9 +108,11 @@ export async function runCascade(
     runSpan: span,
     runContext: trace.setSpan(otelContext.active(), span),
     cache: runOptions.cache === false ? undefined : cascade.cache,
+    route,
   });
   if (run.listening)
     run.emit({ type: 'run-start', ...run.base(), startTier: (cascade.tiers[start] as ResolvedTier).name });
+  if (route !== undefined) announceRoute(run, route, start);
   try {
     const outcome = await walkLadder(run, start, race, strategy);
     span.setAttributes({

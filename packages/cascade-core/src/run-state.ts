@@ -6,6 +6,7 @@ import type { CascadeEvent } from './options.ts';
 import { addUsage, ZERO_USAGE } from './pricing.ts';
 import type { ResolvedCascade } from './resolve-options.ts';
 import type { Attempt } from './result.ts';
+import type { RouteDecision } from './route.ts';
 import { type StoreFailureSink, type StoreName, storeErrorMessage } from './stores.ts';
 import { ATTR } from './tracing.ts';
 
@@ -21,6 +22,8 @@ export interface RunSetup {
   readonly runContext: Context;
   /** The response cache this run reads and fills, if any. */
   readonly cache?: ResolvedCache | undefined;
+  /** The router's decision, when a router made one. */
+  readonly route?: RouteDecision | undefined;
 }
 
 /**
@@ -50,6 +53,7 @@ export class Run implements StoreFailureSink {
   readonly runSpan: Span;
   readonly runContext: Context;
   readonly cache: ResolvedCache | undefined;
+  readonly route: RouteDecision | undefined;
   /** Whether anyone listens to events: callers check it so no event object is built for nobody. */
   readonly listening: boolean;
   /** Whether spans record: when the run span does not, child spans are not created at all. */
@@ -66,6 +70,7 @@ export class Run implements StoreFailureSink {
     this.runSpan = setup.runSpan;
     this.runContext = setup.runContext;
     this.cache = setup.cache;
+    this.route = setup.route;
     this.listening = setup.cascade.options.onEvent !== undefined;
     this.recording = setup.runSpan.isRecording();
   }

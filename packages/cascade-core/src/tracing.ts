@@ -37,6 +37,10 @@ export const ATTR = {
   spendCap: 'cascade.budget.cap',
   /** On the run span: whether the response cache answered; on a `cache` attempt's span: true. */
   cacheHit: 'cascade.cache.hit',
+  /** The router's decision: the tier it chose (before floors), its lane and its reason. */
+  routeTier: 'cascade.route.tier',
+  routeLane: 'cascade.route.lane',
+  routeReason: 'cascade.route.reason',
   // OpenTelemetry GenAI semantic conventions.
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
