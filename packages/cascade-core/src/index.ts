@@ -1,5 +1,9 @@
+export type { AuditAnswer, AuditCompare, AuditCompareFunction, AuditComparison } from './audit-compare.ts';
+export type { AuditOptions } from './audit-options.ts';
+export type { AuditRecord } from './audit-run.ts';
 export type { AuditCounts, AuditStore, InMemoryAuditStoreOptions } from './audit-store.ts';
 export { InMemoryAuditStore } from './audit-store.ts';
+export type { AuditAgreement, AuditScope, AuditSummary } from './auditor.ts';
 export type {
   BudgetLedger,
   BudgetReservation,

@@ -1,4 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { AuditOptions } from './audit-options.ts';
+import type { AuditRecord } from './audit-run.ts';
+import type { AuditScope } from './auditor.ts';
 import type { CacheOptions } from './cache.ts';
 import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
 import type { Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
@@ -114,6 +117,11 @@ export interface CascadeOptions {
   readonly floors?: readonly QualityFloor[];
   /** The response cache (off by default): accepted answers reused for the same request, tier and gates. */
   readonly cache?: CacheOptions | false;
+  /**
+   * Shadow audits (off by default): a share of accepted answers is re-run on a stronger tier after the
+   * caller has its result, to check the cheap answer was equivalent; see the README's "Shadow audits".
+   */
+  readonly audit?: AuditOptions | false;
   /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
   readonly stores?: CascadeStores;
 }
@@ -219,6 +227,23 @@ export type CascadeEvent =
       readonly cap?: string;
     })
   | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
+  | (EventBase & {
+      /** A shadow audit of this run finished (after the run): the record for the decision log. */
+      readonly type: 'audit';
+      readonly record: AuditRecord;
+    })
+  | (EventBase & {
+      /** Agreement of a key fell below `audit.floor` (`drift`) or came back to it (`recovered`). */
+      readonly type: 'audit-drift';
+      readonly scope: AuditScope;
+      readonly key: string;
+      readonly state: 'drift' | 'recovered';
+      readonly rate: number;
+      readonly total: number;
+      readonly floor: number;
+      /** With `raiseFloor`, for a feature: the tier its requests now start at (`undefined` once lowered). */
+      readonly raisedFloor?: string | undefined;
+    })
   | (EventBase & {
       /** A store call failed; the run went on with this process's own state (see `StoreName`). */
       readonly type: 'store-fallback';

@@ -1,5 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { resolveAudit } from './audit-options.ts';
 import { type AuditStore, InMemoryAuditStore } from './audit-store.ts';
+import { Auditor } from './auditor.ts';
 import { type BudgetLedger, InMemoryBudgetLedger } from './budget-ledger.ts';
 import { builtinGates } from './builtin-gates.ts';
 import { type ResolvedCache, resolveCache } from './cache.ts';
@@ -65,6 +67,8 @@ export interface ResolvedCascade {
   readonly spendCaps: readonly ResolvedSpendCap[] | undefined;
   readonly floors: readonly ResolvedFloor[] | undefined;
   readonly cache: ResolvedCache | undefined;
+  /** Shadow audits, when configured. */
+  readonly auditor: Auditor | undefined;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -432,17 +436,21 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     names.add(resolved.name);
     return resolved;
   });
-  return {
+  const audit = resolveAudit(options.audit, tiers);
+  const cascade: { -readonly [K in keyof ResolvedCascade]: ResolvedCascade[K] } = {
     name: options.name ?? 'cascade',
     stores,
     storeWarnings: new StoreWarnings(),
     spendCaps: resolveSpendCaps(options.spendCaps),
     floors: resolveFloors(options.floors, tiers),
     cache: resolveCache(options.cache, stores.cache),
+    auditor: undefined,
     tiers,
     retry: resolveRetry(options.retry),
     hedge,
     race: resolveRace(options.race, tiers, 'race'),
     options,
   };
+  if (audit !== undefined) cascade.auditor = new Auditor(audit, cascade, stores.audit);
+  return cascade;
 }

@@ -1,5 +1,6 @@
 import { context as otelContext, SpanKind, trace } from '@opentelemetry/api';
 import type { AttemptStrategy } from './attempt.ts';
+import type { Auditor } from './auditor.ts';
 import type { CascadeRequest } from './contracts.ts';
 import { CascadeError, ConfigError } from './errors.ts';
 import { floorFor } from './floors.ts';
@@ -31,7 +32,14 @@ function plan(
   request: CascadeRequest,
   runOptions: RunOptions,
   route: RouteDecision | undefined,
-): { start: number; budgetUsd: number | undefined; race: ResolvedRace | undefined; request: CascadeRequest } {
+): {
+  start: number;
+  /** The start tier before an audit's raised floor lifted it, when one did. */
+  unraisedStart: number | undefined;
+  budgetUsd: number | undefined;
+  race: ResolvedRace | undefined;
+  request: CascadeRequest;
+} {
   const { tiers } = cascade;
   const effective =
     runOptions.metadata === undefined
@@ -42,7 +50,13 @@ function plan(
     floor?.minTier ?? 0,
     runOptions.minTier === undefined ? 0 : tierIndexOf(tiers, runOptions.minTier, 'minTier'),
   );
-  const start = Math.max(minTier, route === undefined ? 0 : tierIndexOf(tiers, route.tier, 'router'));
+  let start = Math.max(minTier, route === undefined ? 0 : tierIndexOf(tiers, route.tier, 'router'));
+  let unraisedStart: number | undefined;
+  const raised = cascade.auditor?.raisedFloorFor(effective.metadata);
+  if (raised !== undefined && raised > start) {
+    unraisedStart = start;
+    start = raised;
+  }
   const budgetUsd = runOptions.budgetUsd ?? floor?.budgetUsd ?? cascade.options.budgetUsd;
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
     throw new ConfigError('budgetUsd', `must be a finite number at least 0, got ${budgetUsd}`);
@@ -53,7 +67,16 @@ function plan(
       : runOptions.race === undefined
         ? cascade.race
         : resolveRace(runOptions.race, tiers, 'race');
-  return { start, budgetUsd, race, request: effective };
+  return { start, unraisedStart, budgetUsd, race, request: effective };
+}
+
+/** Hands an accepted run to the auditor; a throwing sampler (a user's `random`) never fails the run. */
+function considerAudit(auditor: Auditor, run: Run, outcome: CascadeResult, unraisedStart: number | undefined): void {
+  try {
+    auditor.consider(run, outcome, unraisedStart);
+  } catch {
+    // The audit is skipped; the caller's result stands.
+  }
 }
 
 /** The router's decision on the run span (`cascade.route.*`) and in a `route` event. */
@@ -87,7 +110,7 @@ export async function runCascade(
     // Only an async router costs the run an extra turn of the event loop.
     route = routeDecision(answer instanceof Promise ? await answer : answer);
   }
-  const { start, budgetUsd, race, request: effective } = plan(cascade, request, runOptions, route);
+  const { start, unraisedStart, budgetUsd, race, request: effective } = plan(cascade, request, runOptions, route);
   const tracer = getTracer(cascade.options.tracer);
   runCounter += 1;
   const span = tracer.startSpan(SPAN.run, {
@@ -121,6 +144,7 @@ export async function runCascade(
       [ATTR.topTierCostUsd]: outcome.topTierCost.usd,
     });
     if (run.listening) run.emit({ type: 'run-end', ...run.base(), result: outcome });
+    if (cascade.auditor !== undefined) considerAudit(cascade.auditor, run, outcome, unraisedStart);
     return outcome;
   } catch (error) {
     const failure = CascadeError.from(error);
