@@ -23,6 +23,7 @@ export default async function invoiceCascade(): Promise<Cascade<Invoice>> {
     run: (request, options) => cascade.run(request, options),
     runMany: (requests, options) => cascade.runMany(requests, options),
     health: () => cascade.health(),
+    audits: () => cascade.audits(),
     close: async () => {
       await cascade.close();
       await models.close();

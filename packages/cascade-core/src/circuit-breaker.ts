@@ -66,6 +66,12 @@ export function defaultIsFailure(error: CascadeError): boolean {
 
 const CLOSED: CircuitSnapshot = Object.freeze({ state: 'closed', consecutiveFailures: 0, recent: [], openedAt: 0 });
 
+/**
+ * Told when the store fails; the breaker then goes on with the state this process last saw or saved.
+ * Without one, a store failure is passed silently over the same way.
+ */
+export type CircuitStoreFailure = (operation: 'load' | 'save', error: unknown) => void;
+
 /** Whether a call may go to the tier now. */
 export type CircuitDecision = 'allow' | 'probe' | 'reject';
 
@@ -92,6 +98,8 @@ export class CircuitBreaker {
   readonly #store: CircuitStore;
   readonly #now: () => number;
   #probesInFlight = 0;
+  /** The state this process last loaded or saved: what it serves from while the store is failing. */
+  #local: CircuitSnapshot | undefined;
 
   constructor(key: string, options: CircuitBreakerOptions = {}) {
     this.key = key;
@@ -106,17 +114,36 @@ export class CircuitBreaker {
     this.#now = options.now ?? Date.now;
   }
 
-  async snapshot(): Promise<CircuitSnapshot> {
-    return (await this.#store.load(this.key)) ?? CLOSED;
+  /** The circuit's state; never rejects: a failing store yields the state this process last knew. */
+  async snapshot(onStoreFailure?: CircuitStoreFailure): Promise<CircuitSnapshot> {
+    try {
+      const loaded = await this.#store.load(this.key);
+      this.#local = loaded;
+      return loaded ?? CLOSED;
+    } catch (error) {
+      onStoreFailure?.('load', error);
+      return this.#local ?? CLOSED;
+    }
+  }
+
+  async #save(snapshot: CircuitSnapshot, onStoreFailure: CircuitStoreFailure | undefined): Promise<void> {
+    this.#local = snapshot;
+    try {
+      await this.#store.save(this.key, snapshot);
+    } catch (error) {
+      onStoreFailure?.('save', error);
+    }
   }
 
   /** Decides whether a call may go ahead; moves an open circuit past its cooldown to half-open. */
-  async acquire(): Promise<{ decision: CircuitDecision; transition?: CircuitTransition }> {
-    const current = await this.snapshot();
+  async acquire(
+    onStoreFailure?: CircuitStoreFailure,
+  ): Promise<{ decision: CircuitDecision; transition?: CircuitTransition }> {
+    const current = await this.snapshot(onStoreFailure);
     if (current.state === 'closed') return { decision: 'allow' };
     if (current.state === 'open') {
       if (this.#now() - current.openedAt < this.#cooldownMs) return { decision: 'reject' };
-      await this.#store.save(this.key, { ...current, state: 'half-open' });
+      await this.#save({ ...current, state: 'half-open' }, onStoreFailure);
       this.#probesInFlight += 1;
       return { decision: 'probe', transition: { from: 'open', to: 'half-open' } };
     }
@@ -131,12 +158,16 @@ export class CircuitBreaker {
   }
 
   /** Records a call's outcome: `undefined` for success, the error otherwise. */
-  async record(decision: CircuitDecision, error: CascadeError | undefined): Promise<CircuitTransition | undefined> {
+  async record(
+    decision: CircuitDecision,
+    error: CascadeError | undefined,
+    onStoreFailure?: CircuitStoreFailure,
+  ): Promise<CircuitTransition | undefined> {
     if (decision === 'probe') this.#probesInFlight = Math.max(0, this.#probesInFlight - 1);
     const failed = error !== undefined && this.#isFailure(error);
     // A request-specific error says nothing about health: it neither opens nor closes the circuit.
     if (error !== undefined && !failed) return undefined;
-    const current = await this.snapshot();
+    const current = await this.snapshot(onStoreFailure);
     const recent = [...current.recent, failed];
     if (recent.length > this.#windowSize) recent.splice(0, recent.length - this.#windowSize);
     const consecutiveFailures = failed ? current.consecutiveFailures + 1 : 0;
@@ -155,7 +186,7 @@ export class CircuitBreaker {
       recent: state === 'closed' && current.state !== 'closed' ? [] : recent,
       openedAt,
     };
-    await this.#store.save(this.key, next);
+    await this.#save(next, onStoreFailure);
     return state === current.state ? undefined : { from: current.state, to: state };
   }
 

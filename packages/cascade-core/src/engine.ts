@@ -1,3 +1,4 @@
+import type { AuditSummary } from './auditor.ts';
 import { bufferedAttempt } from './buffered-attempt.ts';
 import type { CircuitSnapshot } from './circuit-breaker.ts';
 import type { CascadeRequest, TierInfo } from './contracts.ts';
@@ -29,7 +30,15 @@ export interface Cascade<TValue = unknown> {
   runMany(requests: readonly CascadeRequest[], options?: RunManyOptions): Promise<BatchItem<TValue>[]>;
   /** Each tier's circuit state and recent latency (EWMA and p95). */
   health(): Promise<TierHealth[]>;
-  /** Releases the gates' resources (worker threads, processes). */
+  /**
+   * Shadow-audit agreement over the audit window, per tier, gate path and feature, from the audit store,
+   * with the floors audits raised. Empty when `audit` is off.
+   */
+  audits(): Promise<AuditSummary>;
+  /**
+   * Waits for shadow audits in flight (up to `audit.closeTimeoutMs`, then aborts them) and releases the
+   * gates' resources (worker threads, processes).
+   */
   close(): Promise<void>;
 }
 
@@ -51,15 +60,23 @@ export function createCascade<TValue = unknown>(options: CascadeOptions): Cascad
     run,
     runMany: (requests, runManyOptions = {}) => runMany(run, requests, runManyOptions),
     async health() {
+      const onStoreFailure = (operation: string, error: unknown) =>
+        cascade.storeWarnings.warn('circuit', operation, error);
       return Promise.all(
         tiers.map(async (tier) => ({
           tier: tier.name,
-          circuit: tier.breaker === undefined ? undefined : await tier.breaker.snapshot(),
+          circuit: tier.breaker === undefined ? undefined : await tier.breaker.snapshot(onStoreFailure),
           latency: tier.latency.snapshot(),
         })),
       );
     },
+    async audits() {
+      return cascade.auditor === undefined
+        ? { windowMs: 0, agreements: [], raisedFloors: [] }
+        : cascade.auditor.summary();
+    },
     async close() {
+      await cascade.auditor?.close();
       const gates = new Set(tiers.flatMap((tier) => tier.gates));
       await Promise.all([...gates].map(async (gate) => gate.close?.()));
     },

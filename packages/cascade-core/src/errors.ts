@@ -1,6 +1,7 @@
 import { CascadeError, type CascadeErrorOptions, hasCode } from './cascade-error.ts';
 import { redactSecrets, redactSecretsInPlace } from './redact-secrets.ts';
 import type { Attempt } from './result.ts';
+import type { SpendCapHit } from './spend-caps.ts';
 
 // The base lives in its own module (see there); re-exported so every error is importable from here.
 export type { CascadeErrorCode, CascadeErrorOptions } from './cascade-error.ts';
@@ -98,15 +99,23 @@ export class CascadeExhaustedError extends CascadeError {
 /** The next call's estimated cost exceeded what was left of the run's budget. */
 export class BudgetExceededError extends CascadeError {
   readonly attempts: readonly Attempt[];
+  /** The run's budget, or the cap's limit when `cap` is set. */
   readonly budgetUsd: number;
+  /** What the run spent, or what the cap's window had spent when `cap` is set. */
   readonly spentUsd: number;
+  /** The spend cap that stopped the run, when it was one rather than the run's own budget. */
+  readonly cap: SpendCapHit | undefined;
 
-  constructor(message: string, options: { attempts: readonly Attempt[]; budgetUsd: number; spentUsd: number }) {
+  constructor(
+    message: string,
+    options: { attempts: readonly Attempt[]; budgetUsd: number; spentUsd: number; cap?: SpendCapHit },
+  ) {
     super('BUDGET_EXCEEDED', message);
     this.name = 'BudgetExceededError';
     this.attempts = options.attempts;
     this.budgetUsd = options.budgetUsd;
     this.spentUsd = options.spentUsd;
+    this.cap = options.cap;
   }
 
   static override isInstance(value: unknown): value is BudgetExceededError {

@@ -1,3 +1,16 @@
+export type { AuditAnswer, AuditCompare, AuditCompareFunction, AuditComparison } from './audit-compare.ts';
+export type { AuditOptions } from './audit-options.ts';
+export type { AuditRecord } from './audit-run.ts';
+export type { AuditCounts, AuditStore, InMemoryAuditStoreOptions } from './audit-store.ts';
+export { InMemoryAuditStore } from './audit-store.ts';
+export type { AuditAgreement, AuditScope, AuditSummary } from './auditor.ts';
+export type {
+  BudgetLedger,
+  BudgetReservation,
+  BudgetReserveResult,
+  InMemoryBudgetLedgerOptions,
+} from './budget-ledger.ts';
+export { InMemoryBudgetLedger } from './budget-ledger.ts';
 export {
   builtinGates,
   DEFAULT_REFUSAL_PHRASES,
@@ -6,12 +19,14 @@ export {
   nonEmptyGate,
   refusalGate,
 } from './builtin-gates.ts';
+export type { CacheOptions } from './cache.ts';
 export type {
   CircuitBreakerOptions,
   CircuitDecision,
   CircuitSnapshot,
   CircuitState,
   CircuitStore,
+  CircuitStoreFailure,
   CircuitTransition,
 } from './circuit-breaker.ts';
 export { CircuitBreaker, defaultIsFailure, InMemoryCircuitStore } from './circuit-breaker.ts';
@@ -55,6 +70,7 @@ export {
   NoTierAvailableError,
   ProviderError,
 } from './errors.ts';
+export type { QualityFloor } from './floors.ts';
 export type { LatencySnapshot } from './latency-tracker.ts';
 export { LatencyTracker } from './latency-tracker.ts';
 export type {
@@ -76,6 +92,8 @@ export { DEFAULT_OUTPUT_ESTIMATE_TOKENS } from './provider-request.ts';
 export type { RedactSecretsOptions } from './redact-secrets.ts';
 export { redactSecrets } from './redact-secrets.ts';
 export { defaultRepairPrompt } from './repair-turn.ts';
+export type { CachedAnswer, InMemoryResponseCacheOptions, ResponseCacheStore } from './response-cache.ts';
+export { InMemoryResponseCache } from './response-cache.ts';
 export type {
   Attempt,
   AttemptKind,
@@ -86,4 +104,7 @@ export type {
   RunOutcome,
   TopTierCost,
 } from './result.ts';
+export type { RouteDecision, RouterAnswer } from './route.ts';
+export type { SpendCap, SpendCapHit } from './spend-caps.ts';
+export type { CascadeStores, StoreName } from './stores.ts';
 export { ATTR, SPAN } from './tracing.ts';

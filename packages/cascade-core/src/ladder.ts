@@ -1,5 +1,6 @@
 import type { AttemptStrategy } from './attempt.ts';
 import { budgetStop } from './budget.ts';
+import { cachedAttempt, storeAnswer } from './cache.ts';
 import { exhausted } from './exhaustion.ts';
 import { hedgeDelay, hedgedVisit } from './hedge.ts';
 import { raceTiers } from './race.ts';
@@ -22,6 +23,27 @@ export async function walkLadder(
   race: ResolvedRace | undefined,
   strategy: AttemptStrategy,
 ): Promise<CascadeResult> {
+  const cache = run.cache;
+  if (cache === undefined) return walk(run, start, race, strategy);
+  const hit = await cachedAttempt(run, cache, start);
+  if (hit !== undefined) {
+    run.record(hit);
+    return buildResult(run, hit, 'accepted');
+  }
+  const result = await walk(run, start, race, strategy);
+  if (result.outcome === 'accepted') {
+    const accepted = run.attempts.findLast((a) => a.outcome === 'accepted' && a.tierIndex === result.tierIndex);
+    if (accepted !== undefined) storeAnswer(run, cache, accepted);
+  }
+  return result;
+}
+
+async function walk(
+  run: Run,
+  start: number,
+  race: ResolvedRace | undefined,
+  strategy: AttemptStrategy,
+): Promise<CascadeResult> {
   const tiers = run.cascade.tiers;
   const visit: VisitTier = (tier, kind, signal) => visitTier(run, strategy, tier, kind, signal);
   const log = new VisitLog();
@@ -30,7 +52,7 @@ export async function walkLadder(
   if (race !== undefined) {
     const raced = await raceTiers(run, log, visit, race, start);
     if (raced.status === 'won') return buildResult(run, raced.attempt, 'accepted');
-    if (raced.status === 'budget') return budgetStop(run, raced.tier, raced.estimatedCostUsd, raced.kind);
+    if (raced.status === 'budget') return budgetStop(run, raced.tier, raced);
     t = raced.next;
   }
 
@@ -52,7 +74,7 @@ export async function walkLadder(
       log.note(run, tier, own);
     }
     if (own.status === 'accepted') return buildResult(run, own.attempt, 'accepted');
-    if (own.status === 'budget') return budgetStop(run, tier, own.estimatedCostUsd, own.kind);
+    if (own.status === 'budget') return budgetStop(run, tier, own);
     t += advance;
   }
   return exhausted(run, log.skipped);

@@ -1,8 +1,16 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { AuditOptions } from './audit-options.ts';
+import type { AuditRecord } from './audit-run.ts';
+import type { AuditScope } from './auditor.ts';
+import type { CacheOptions } from './cache.ts';
 import type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
-import type { CascadeRequest, Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
+import type { Gate, Message, Price, Provider, RequestMetadata } from './contracts.ts';
 import type { CascadeError } from './errors.ts';
+import type { QualityFloor } from './floors.ts';
 import type { Attempt, AttemptKind, CascadeResult, GateRecord } from './result.ts';
+import type { RouteDecision, Router } from './route.ts';
+import type { SpendCap } from './spend-caps.ts';
+import type { CascadeStores, StoreName } from './stores.ts';
 
 /** One rung of the ladder. Tiers are listed cheapest first. */
 export interface TierConfig {
@@ -53,8 +61,7 @@ export interface RetryOptions {
 
 export type ExhaustedBehaviour = 'throw' | 'best';
 
-/** Chooses a start tier for a request (name or index); it can only raise the quality floor. */
-export type Router = (request: CascadeRequest) => string | number | undefined;
+export type { Router } from './route.ts';
 
 export interface CascadeOptions {
   /** Names the cascade in traces and reports. Default `cascade`. */
@@ -96,6 +103,27 @@ export interface CascadeOptions {
   readonly hedge?: HedgeOptions | false;
   /** Call several tiers at once for every run (off by default); `run()` may set its own. */
   readonly race?: RaceOptions;
+  /**
+   * Spend caps over time, per request metadata value (`{ key: 'tenant', limitUsd: 50, windowMs: 86_400_000 }`),
+   * kept in `stores.budget`. Each call's estimate is held against them before it is made and settled with
+   * its real cost after; a call that would pass one stops the run as the per-run budget does.
+   */
+  readonly spendCaps?: readonly SpendCap[];
+  /**
+   * Quality floors by context: requests whose metadata matches start no lower than `minTier` and get
+   * `budgetUsd` as their run budget (`[{ match: { feature: 'contract-review' }, minTier: 'large' }]`).
+   * A router and `run()`'s `minTier` can raise the start tier, never lower it below a floor.
+   */
+  readonly floors?: readonly QualityFloor[];
+  /** The response cache (off by default): accepted answers reused for the same request, tier and gates. */
+  readonly cache?: CacheOptions | false;
+  /**
+   * Shadow audits (off by default): a share of accepted answers is re-run on a stronger tier after the
+   * caller has its result, to check the cheap answer was equivalent; see the README's "Shadow audits".
+   */
+  readonly audit?: AuditOptions | false;
+  /** Where shared state lives (circuit, spend, cache, audits); in memory in this process by default. */
+  readonly stores?: CascadeStores;
 }
 
 export interface HedgeOptions {
@@ -129,6 +157,8 @@ export interface RunOptions {
   readonly metadata?: RequestMetadata;
   /** Race these tiers for this run, or `false` to turn off the cascade's race. */
   readonly race?: RaceOptions | false;
+  /** `false`: neither read nor fill the response cache for this run. */
+  readonly cache?: boolean;
 }
 
 export interface RunManyProgress {
@@ -152,6 +182,12 @@ interface EventBase {
 
 export type CascadeEvent =
   | (EventBase & { readonly type: 'run-start'; readonly startTier: string })
+  | (EventBase & {
+      /** The router's decision, and the tier the run starts at (floors applied). */
+      readonly type: 'route';
+      readonly route: RouteDecision;
+      readonly startTier: string;
+    })
   | (EventBase & { readonly type: 'tier-skipped'; readonly tier: string; readonly reason: string })
   | (EventBase & {
       readonly type: 'attempt-start';
@@ -185,9 +221,37 @@ export type CascadeEvent =
       readonly type: 'budget';
       readonly tier: string;
       readonly estimatedUsd: number;
+      /** What was left of the run's budget, or of the cap when `cap` is set. */
       readonly leftUsd: number;
+      /** The spend cap that stopped the run, when it was one (its name). */
+      readonly cap?: string;
     })
   | (EventBase & { readonly type: 'exhausted'; readonly attempts: readonly Attempt[] })
+  | (EventBase & {
+      /** A shadow audit of this run finished (after the run): the record for the decision log. */
+      readonly type: 'audit';
+      readonly record: AuditRecord;
+    })
+  | (EventBase & {
+      /** Agreement of a key fell below `audit.floor` (`drift`) or came back to it (`recovered`). */
+      readonly type: 'audit-drift';
+      readonly scope: AuditScope;
+      readonly key: string;
+      readonly state: 'drift' | 'recovered';
+      readonly rate: number;
+      readonly total: number;
+      readonly floor: number;
+      /** With `raiseFloor`, for a feature: the tier its requests now start at (`undefined` once lowered). */
+      readonly raisedFloor?: string | undefined;
+    })
+  | (EventBase & {
+      /** A store call failed; the run went on with this process's own state (see `StoreName`). */
+      readonly type: 'store-fallback';
+      readonly store: StoreName;
+      readonly operation: string;
+      /** What the store threw, credentials scrubbed. */
+      readonly message: string;
+    })
   | (EventBase & {
       readonly type: 'run-end';
       readonly result: CascadeResult | undefined;

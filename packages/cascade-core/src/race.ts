@@ -2,6 +2,7 @@ import { contest } from './contest.ts';
 import type { ResolvedRace, ResolvedTier } from './resolve-options.ts';
 import type { Attempt, AttemptKind } from './result.ts';
 import type { Run } from './run-state.ts';
+import type { SpendCapHit } from './spend-caps.ts';
 import type { Visit, VisitLog, VisitTier } from './tier-visit.ts';
 
 /** How a race ended, for the walk. */
@@ -12,6 +13,7 @@ export type RaceOutcome =
       readonly tier: ResolvedTier;
       readonly estimatedCostUsd: number;
       readonly kind: AttemptKind;
+      readonly cap?: SpendCapHit;
     }
   /** No raced tier passed: the walk goes on from `next`, the tier above the highest raced one. */
   | { readonly status: 'lost'; readonly next: number };
@@ -47,6 +49,7 @@ export async function raceTiers(
       tier: raced[visits.indexOf(budget)] as ResolvedTier,
       estimatedCostUsd: budget.estimatedCostUsd,
       kind: budget.kind,
+      ...(budget.cap === undefined ? {} : { cap: budget.cap }),
     };
   }
   return { status: 'lost', next: Math.max(start, ...race.tiers) + 1 };

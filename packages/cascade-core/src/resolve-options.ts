@@ -1,12 +1,21 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { resolveAudit } from './audit-options.ts';
+import { type AuditStore, InMemoryAuditStore } from './audit-store.ts';
+import { Auditor } from './auditor.ts';
+import { type BudgetLedger, InMemoryBudgetLedger } from './budget-ledger.ts';
 import { builtinGates } from './builtin-gates.ts';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { type ResolvedCache, resolveCache } from './cache.ts';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitStore } from './circuit-breaker.ts';
 import type { Gate, Price, Provider, ResponseFormat, TierInfo } from './contracts.ts';
 import { SPECIFICATION_VERSION } from './contracts.ts';
 import { ConfigError } from './errors.ts';
+import { type ResolvedFloor, resolveFloors } from './floors.ts';
 import { LatencyTracker } from './latency-tracker.ts';
 import type { CascadeOptions, HedgeOptions, RaceOptions, TierConfig } from './options.ts';
+import type { ResponseCacheStore } from './response-cache.ts';
 import { type ResolvedRetryOptions, resolveRetry } from './retry.ts';
+import { type ResolvedSpendCap, resolveSpendCaps } from './spend-caps.ts';
+import { type CascadeStores, StoreWarnings } from './stores.ts';
 
 export interface ResolvedTier {
   readonly name: string;
@@ -40,8 +49,26 @@ export interface ResolvedRace {
   readonly prefer: 'cheapest' | 'first';
 }
 
+/** The stores a cascade uses: the caller's, else in-memory ones of this process. */
+export interface ResolvedStores {
+  readonly budget: BudgetLedger;
+  /** The ledger this process falls back on when `budget` fails (the same one when no store was given). */
+  readonly localBudget: InMemoryBudgetLedger;
+  readonly audit: AuditStore;
+  /** The caller's cache store, if any; `cache` builds its in-memory one from its own bounds. */
+  readonly cache: ResponseCacheStore | undefined;
+}
+
 export interface ResolvedCascade {
   readonly name: string;
+  readonly stores: ResolvedStores;
+  /** Warns once per store when one fails. */
+  readonly storeWarnings: StoreWarnings;
+  readonly spendCaps: readonly ResolvedSpendCap[] | undefined;
+  readonly floors: readonly ResolvedFloor[] | undefined;
+  readonly cache: ResolvedCache | undefined;
+  /** Shadow audits, when configured. */
+  readonly auditor: Auditor | undefined;
   readonly tiers: readonly ResolvedTier[];
   readonly retry: ResolvedRetryOptions;
   readonly hedge: Required<HedgeOptions> | undefined;
@@ -261,8 +288,18 @@ function resolveTier(
     breaker:
       options.circuitBreaker === undefined || options.circuitBreaker === false
         ? undefined
-        : new CircuitBreaker(`${options.name ?? 'cascade'}:${tier.name}`, options.circuitBreaker),
+        : new CircuitBreaker(`${options.name ?? 'cascade'}:${tier.name}`, {
+            ...options.circuitBreaker,
+            ...circuitStore(options),
+          }),
   };
+}
+
+/** The breaker's own store, else the cascade's `stores.circuit`, else none (the breaker's in-memory default). */
+function circuitStore(options: CascadeOptions): { store?: CircuitStore } {
+  const store =
+    (options.circuitBreaker === false ? undefined : options.circuitBreaker?.store) ?? options.stores?.circuit;
+  return store === undefined ? {} : { store };
 }
 
 function checkCircuitBreaker(options: CircuitBreakerOptions | false | undefined): void {
@@ -282,6 +319,41 @@ function checkCircuitBreaker(options: CircuitBreakerOptions | false | undefined)
   ) {
     throw new ConfigError('circuitBreaker.store', 'must have load(key) and save(key, snapshot)');
   }
+}
+
+const STORE_METHODS: Readonly<Record<keyof CascadeStores, readonly string[]>> = {
+  circuit: ['load', 'save'],
+  budget: ['reserve', 'settle', 'spent'],
+  cache: ['get', 'set'],
+  audit: ['record', 'counts', 'keys'],
+};
+
+function resolveStores(stores: CascadeStores | undefined): ResolvedStores {
+  if (stores !== undefined) {
+    const given: unknown = stores;
+    if (!isRecord(given)) throw new ConfigError('stores', `must be an object, got ${describe(given)}`);
+    for (const [name, store] of Object.entries(given)) {
+      const methods = STORE_METHODS[name as keyof CascadeStores] as readonly string[] | undefined;
+      if (methods === undefined) {
+        throw new ConfigError(`stores.${name}`, `is not a store (stores: ${Object.keys(STORE_METHODS).join(', ')})`);
+      }
+      if (store === undefined) continue;
+      const missing = methods.filter((method) => !isRecord(store) || typeof store[method] !== 'function');
+      if (missing.length > 0) {
+        throw new ConfigError(
+          `stores.${name}`,
+          `must have ${methods.map((m) => `${m}()`).join(', ')}; missing ${missing.join(', ')}`,
+        );
+      }
+    }
+  }
+  const localBudget = new InMemoryBudgetLedger();
+  return {
+    budget: stores?.budget ?? localBudget,
+    localBudget,
+    audit: stores?.audit ?? new InMemoryAuditStore(),
+    cache: stores?.cache,
+  };
 }
 
 function resolveHedge(options: HedgeOptions | false | undefined): Required<HedgeOptions> | undefined {
@@ -351,6 +423,7 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
   }
 
   checkCircuitBreaker(options.circuitBreaker);
+  const stores = resolveStores(options.stores);
   const hedge = resolveHedge(options.hedge);
   const sharedGates = checkGates('gates', options.gates);
   const builtins = builtinGates(builtinOptions);
@@ -363,12 +436,21 @@ export function resolveOptions(options: CascadeOptions): ResolvedCascade {
     names.add(resolved.name);
     return resolved;
   });
-  return {
+  const audit = resolveAudit(options.audit, tiers);
+  const cascade: { -readonly [K in keyof ResolvedCascade]: ResolvedCascade[K] } = {
     name: options.name ?? 'cascade',
+    stores,
+    storeWarnings: new StoreWarnings(),
+    spendCaps: resolveSpendCaps(options.spendCaps),
+    floors: resolveFloors(options.floors, tiers),
+    cache: resolveCache(options.cache, stores.cache),
+    auditor: undefined,
     tiers,
     retry: resolveRetry(options.retry),
     hedge,
     race: resolveRace(options.race, tiers, 'race'),
     options,
   };
+  if (audit !== undefined) cascade.auditor = new Auditor(audit, cascade, stores.audit);
+  return cascade;
 }

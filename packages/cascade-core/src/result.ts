@@ -1,12 +1,14 @@
 import type { CascadeError } from './cascade-error.ts';
 import type { Candidate, GateStatus, Usage } from './contracts.ts';
+import type { RouteDecision } from './route.ts';
 
 /**
  * How an attempt came about: the run's `first`, a `retry` after a provider error, a `repair` with a gate's
  * feedback, an `escalation` after a lower tier failed, a `hedge` started because a lower tier was slow, or
  * one of a `race` of tiers called at once.
  */
-export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation' | 'hedge' | 'race';
+/** `cache`: an answer accepted earlier for the same request, served from the response cache at no cost. */
+export type AttemptKind = 'first' | 'retry' | 'repair' | 'escalation' | 'hedge' | 'race' | 'cache';
 
 /**
  * Why an attempt ended.
@@ -87,6 +89,8 @@ export interface CascadeResult<TValue = unknown> {
   readonly escalations: number;
   readonly repairs: number;
   readonly latencyMs: number;
+  /** The router's decision, as it returned it (`{ tier }` for a bare name or index), when it made one. */
+  readonly route?: RouteDecision;
 }
 
 /** The outcome of one item of `runMany`: a failed item is a value, never a rejected batch. */

@@ -23,6 +23,7 @@ export function buildResult(run: Run, attempt: Attempt, outcome: RunOutcome): Ca
     escalations: run.escalations,
     repairs: run.repairs,
     latencyMs: performance.now() - run.started,
+    ...(run.route === undefined ? {} : { route: run.route }),
   };
 }
 

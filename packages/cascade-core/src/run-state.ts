@@ -1,10 +1,14 @@
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import type { ResolvedCache } from './cache.ts';
 import type { CascadeRequest, Message, Usage } from './contracts.ts';
 import { AbortError } from './errors.ts';
 import type { CascadeEvent } from './options.ts';
 import { addUsage, ZERO_USAGE } from './pricing.ts';
 import type { ResolvedCascade } from './resolve-options.ts';
 import type { Attempt } from './result.ts';
+import type { RouteDecision } from './route.ts';
+import { type StoreFailureSink, type StoreName, storeErrorMessage } from './stores.ts';
+import { ATTR } from './tracing.ts';
 
 export interface RunSetup {
   readonly cascade: ResolvedCascade;
@@ -16,6 +20,10 @@ export interface RunSetup {
   readonly tracer: Tracer;
   readonly runSpan: Span;
   readonly runContext: Context;
+  /** The response cache this run reads and fills, if any. */
+  readonly cache?: ResolvedCache | undefined;
+  /** The router's decision, when a router made one. */
+  readonly route?: RouteDecision | undefined;
 }
 
 /**
@@ -23,7 +31,7 @@ export interface RunSetup {
  * it reports (events, spans). Every step of the engine takes it as an argument; the steps themselves live
  * in their own modules (see the README's "How the engine is laid out").
  */
-export class Run {
+export class Run implements StoreFailureSink {
   readonly attempts: Attempt[] = [];
   /** Values the gates produced, by attempt index, for the caller's result. */
   readonly values = new Map<number, unknown>();
@@ -44,6 +52,8 @@ export class Run {
   readonly tracer: Tracer;
   readonly runSpan: Span;
   readonly runContext: Context;
+  readonly cache: ResolvedCache | undefined;
+  readonly route: RouteDecision | undefined;
   /** Whether anyone listens to events: callers check it so no event object is built for nobody. */
   readonly listening: boolean;
   /** Whether spans record: when the run span does not, child spans are not created at all. */
@@ -59,6 +69,8 @@ export class Run {
     this.tracer = setup.tracer;
     this.runSpan = setup.runSpan;
     this.runContext = setup.runContext;
+    this.cache = setup.cache;
+    this.route = setup.route;
     this.listening = setup.cascade.options.onEvent !== undefined;
     this.recording = setup.runSpan.isRecording();
   }
@@ -88,6 +100,23 @@ export class Run {
     } catch {
       // A faulty listener must not fail the run it observes.
     }
+  }
+
+  /** A store call failed during this run: say so on its span and in an event, and warn once per store. */
+  storeFailed(store: StoreName, operation: string, error: unknown): void {
+    this.cascade.storeWarnings.warn(store, operation, error);
+    this.runSpan.setAttribute(ATTR.storeFallback, store);
+    this.runSpan.addEvent('store.fallback', { 'cascade.store.name': store, 'cascade.store.operation': operation });
+    if (this.listening)
+      this.emit({ type: 'store-fallback', ...this.base(), store, operation, message: storeErrorMessage(error) });
+  }
+
+  #circuitFailure: ((operation: 'load' | 'save', error: unknown) => void) | undefined;
+
+  /** The run's reporter for its breakers' store failures, made once. */
+  get onCircuitStoreFailure(): (operation: 'load' | 'save', error: unknown) => void {
+    this.#circuitFailure ??= (operation, error) => this.storeFailed('circuit', operation, error);
+    return this.#circuitFailure;
   }
 
   base(): { runId: string; requestId: string | undefined } {

@@ -21,10 +21,11 @@ export function policySkip(run: Run, tier: ResolvedTier): string | undefined {
 
 /**
  * Asks `tier`'s circuit breaker whether a visit may call it, emitting any state change; a failing breaker
- * store lets the call through. `reject` means the tier is passed over.
+ * store is reported and the breaker decides from this process's own state. `reject` means the tier is
+ * passed over.
  */
 export async function circuitDecision(run: Run, tier: ResolvedTier, breaker: CircuitBreaker): Promise<CircuitDecision> {
-  const acquired = await breaker.acquire().catch(() => ({ decision: 'allow' as const, transition: undefined }));
+  const acquired = await breaker.acquire(run.onCircuitStoreFailure);
   if (acquired.transition !== undefined) {
     if (run.listening) run.emit({ type: 'circuit', ...run.base(), tier: tier.name, ...acquired.transition });
   }
@@ -50,7 +51,7 @@ export function observeCall(
     breaker.release(decision);
     return;
   }
-  void breaker.record(decision, error).then(
+  void breaker.record(decision, error, run.onCircuitStoreFailure).then(
     (transition) => {
       if (transition === undefined) return;
       const attributes = {
@@ -64,7 +65,8 @@ export function observeCall(
         run.emit({ type: 'circuit', ...run.base(), tier: tier.name, from: transition.from, to: transition.to });
     },
     () => {
-      // A failing shared store must not fail the run; the breaker simply learns nothing from this call.
+      // Only a throwing isFailure can land here (store failures are reported and served locally): the
+      // breaker learns nothing from this call, and the run goes on.
     },
   );
 }

@@ -9,6 +9,7 @@ import type { ResolvedTier } from './resolve-options.ts';
 import type { Attempt, AttemptKind } from './result.ts';
 import { backoffDelay, sleep } from './retry.ts';
 import type { Run } from './run-state.ts';
+import { type CapHold, reserveCaps, type SpendCapHit, settleCaps } from './spend-caps.ts';
 import { type CircuitTicket, circuitDecision, policySkip } from './tier-health.ts';
 
 /** How one visit to a tier ended. */
@@ -16,7 +17,13 @@ export type Visit =
   | { readonly status: 'accepted'; readonly attempt: Attempt }
   | { readonly status: 'failed' }
   | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'budget'; readonly estimatedCostUsd: number; readonly kind: AttemptKind }
+  | {
+      readonly status: 'budget';
+      readonly estimatedCostUsd: number;
+      readonly kind: AttemptKind;
+      /** Set when a spend cap, not the run's budget, refused the call. */
+      readonly cap?: SpendCapHit;
+    }
   | { readonly status: 'cancelled' };
 
 /** Visits a tier; the walk, hedges and races call it through this shape so they need not know the strategy. */
@@ -67,11 +74,19 @@ export async function visitTier(
     const request = providerRequest(run, tier, messages);
     const estimatedCostUsd = estimateCost(run, tier, request);
     if (!affordable(run, estimatedCostUsd)) return { status: 'budget', estimatedCostUsd, kind };
+    let holds: readonly CapHold[] | undefined;
+    const caps = run.cascade.spendCaps;
+    if (caps !== undefined) {
+      const reserved = await reserveCaps(run, caps, estimatedCostUsd);
+      if ('hit' in reserved) return { status: 'budget', estimatedCostUsd, kind, cap: reserved.hit };
+      holds = reserved.holds;
+    }
     const attempt = await runAttempt(
       run,
       { tier, kind, request, canRepair: repairsLeft > 0, estimatedCostUsd, signal, circuit },
       strategy,
     );
+    if (holds !== undefined) settleCaps(run, holds, attempt.costUsd);
     run.record(attempt);
     run.throwIfAborted();
     if (attempt.outcome === 'aborted') return { status: 'cancelled' };
@@ -120,7 +135,8 @@ async function retryDelay(
   error: CascadeError | undefined,
   retry: number,
 ): Promise<number | undefined> {
-  const circuitOpen = tier.breaker !== undefined && (await tier.breaker.snapshot()).state === 'open';
+  const circuitOpen =
+    tier.breaker !== undefined && (await tier.breaker.snapshot(run.onCircuitStoreFailure)).state === 'open';
   return ProviderError.isInstance(error) && error.retryable && retry < tier.retries && !circuitOpen
     ? backoffDelay(retry, error.retryAfterMs, run.cascade.retry)
     : undefined;

@@ -31,6 +31,16 @@ export const ATTR = {
   gateReason: 'cascade.gate.reason',
   escalationTo: 'cascade.escalation.to_tier',
   escalationFrom: 'cascade.escalation.from_tier',
+  /** The store that failed during the run, whose call was served from local state (the last one wins). */
+  storeFallback: 'cascade.store.fallback',
+  /** The spend cap that stopped the run. */
+  spendCap: 'cascade.budget.cap',
+  /** On the run span: whether the response cache answered; on a `cache` attempt's span: true. */
+  cacheHit: 'cascade.cache.hit',
+  /** The router's decision: the tier it chose (before floors), its lane and its reason. */
+  routeTier: 'cascade.route.tier',
+  routeLane: 'cascade.route.lane',
+  routeReason: 'cascade.route.reason',
   // OpenTelemetry GenAI semantic conventions.
   operationName: 'gen_ai.operation.name',
   providerName: 'gen_ai.provider.name',
