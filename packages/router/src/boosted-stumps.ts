@@ -36,11 +36,11 @@ function sigmoid(z: number): number {
 function numericColumn(
   block: 'dense' | 'embedding',
   index: number,
-  valueOf: (r: number) => number,
+  featureValue: (r: number) => number,
   rows: Int32Array,
   bins: number,
 ): NumericColumn | undefined {
-  const values = Float64Array.from(rows, valueOf).sort();
+  const values = Float64Array.from(rows, featureValue).sort();
   const thresholds: number[] = [];
   for (let q = 1; q <= bins; q += 1) {
     const cut = values[Math.min(values.length - 1, Math.floor((q * values.length) / (bins + 1)))] as number;
@@ -50,7 +50,7 @@ function numericColumn(
   if (thresholds.length === 0) return undefined;
   const bin = new Uint8Array(rows.length);
   rows.forEach((r, i) => {
-    const value = valueOf(r);
+    const value = featureValue(r);
     let b = 0;
     while (b < thresholds.length && value > (thresholds[b] as number)) b += 1;
     bin[i] = b;
@@ -152,7 +152,14 @@ export function fitStumps(matrix: DesignMatrix, labels: Int8Array, options: Stum
         const HL = Hs - HR;
         const gain = (GL * GL) / (HL + penalty) + (GR * GR) / (HR + penalty) - parent;
         if (gain > best.gain) {
-          best = { gain, block: column.block, index: column.index, threshold: column.thresholds[k - 1] as number, GR, HR };
+          best = {
+            gain,
+            block: column.block,
+            index: column.index,
+            threshold: column.thresholds[k - 1] as number,
+            GR,
+            HR,
+          };
         }
       }
     }
@@ -184,7 +191,8 @@ export function fitStumps(matrix: DesignMatrix, labels: Int8Array, options: Stum
     } else {
       const column = numeric.find((c) => c.block === best.block && c.index === best.index) as NumericColumn;
       const k = column.thresholds.indexOf(best.threshold) + 1;
-      for (let i = 0; i < n; i += 1) scores[i] = (scores[i] as number) + ((column.bin[i] as number) >= k ? right : left);
+      for (let i = 0; i < n; i += 1)
+        scores[i] = (scores[i] as number) + ((column.bin[i] as number) >= k ? right : left);
       stumps.push({ block: best.block, index: best.index, threshold: best.threshold, left, right });
     }
   }

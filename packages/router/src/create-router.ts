@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { type CascadeRequest, ConfigError } from '@llm-cascade/core';
-import { type Embed, type FeatureVector, createFeatureExtractor } from './features.ts';
+import { createFeatureExtractor, type Embed, type FeatureVector } from './features.ts';
 import { matchLane, type ResolvedLane, type RouterLane, resolveLanes } from './lanes.ts';
 import { requestText } from './request-text.ts';
 import { choose } from './route-policy.ts';
 import { parseRouterFile, type RouterFile, validateRouterFile } from './router-file.ts';
 import { type StickyOptions, type StickySessions, stickySessions } from './sticky-sessions.ts';
-import {
-  type CompiledTierModel,
-  compileTierModel,
-  type FeatureContribution,
-  standardize,
-} from './tier-model.ts';
 import { DENSE_FEATURE_NAMES } from './structure-features.ts';
+import { type CompiledTierModel, compileTierModel, type FeatureContribution, standardize } from './tier-model.ts';
 
 /** Why the router chose its tier. */
 export type RouteReason =
@@ -140,7 +135,8 @@ function resolveThresholds(file: RouterFile, given: CreateRouterOptions['thresho
   if (typeof given !== 'object' || given === null) throw new ConfigError('thresholds', 'must be a number or an object');
   for (const [tier, value] of Object.entries(given)) {
     const index = file.tiers.indexOf(tier);
-    if (index < 0) throw new ConfigError(`thresholds.${tier}`, `names no tier of the router (${file.tiers.join(', ')})`);
+    if (index < 0)
+      throw new ConfigError(`thresholds.${tier}`, `names no tier of the router (${file.tiers.join(', ')})`);
     thresholds[index] = check(`thresholds.${tier}`, value);
   }
   return thresholds;
@@ -243,7 +239,8 @@ export function createRouter(options: CreateRouterOptions): Router {
       lane: lane?.name,
       reason,
       probabilities: listed,
-      contributions: explain === 0 || explainedModel === undefined ? [] : explainedModel.contributions(vector, dense, explain),
+      contributions:
+        explain === 0 || explainedModel === undefined ? [] : explainedModel.contributions(vector, dense, explain),
       explainedTier: explained === undefined ? undefined : tiers[explained],
       session,
     };

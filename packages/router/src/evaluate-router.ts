@@ -19,8 +19,8 @@ import {
   extractAll,
   fitRouter,
   resolveTrainingSettings,
-  type TrainRouterOptions,
   type TrainingSettings,
+  type TrainRouterOptions,
 } from './train-router.ts';
 import type { TrainingExample } from './training-example.ts';
 
@@ -49,7 +49,11 @@ export interface RouterFrontier {
    */
   readonly withinOfBest: FrontierPoint | undefined;
   /** Each fold's own default thresholds (chosen on its training rows) applied to its held-out rows. */
-  readonly trainedThresholds: { readonly accuracy: number; readonly costUsd: number; readonly shares: readonly number[] };
+  readonly trainedThresholds: {
+    readonly accuracy: number;
+    readonly costUsd: number;
+    readonly shares: readonly number[];
+  };
   /** Mean error over the cost range from the cheapest to the dearest single tier (lower is better). */
   readonly areaUnderErrorCost: { readonly router: number; readonly singles: number };
 }
@@ -101,7 +105,9 @@ function predictHeldOut(
   for (let f = 0; f < settings.folds; f += 1) {
     let train = examples.map((_, i) => i).filter((i) => outer[i] !== f);
     if (trainingSize !== undefined && trainingSize < train.length) {
-      train = shuffled(train, seededRandom(settings.seed * 31 + f)).slice(0, trainingSize).sort((a, b) => a - b);
+      train = shuffled(train, seededRandom(settings.seed * 31 + f))
+        .slice(0, trainingSize)
+        .sort((a, b) => a - b);
     }
     const { file } = fitRouter(examples, vectors, train, settings);
     files.push(file);
@@ -183,7 +189,9 @@ function calibrationOf(
   tiers: readonly string[],
 ): TierCalibrationReport[] {
   return heldOut.probabilities.map((p, t) => {
-    const rows = examples.map((_, i) => i).filter((i) => !Number.isNaN(p[i] as number) && examples[i]?.labels[t] !== undefined);
+    const rows = examples
+      .map((_, i) => i)
+      .filter((i) => !Number.isNaN(p[i] as number) && examples[i]?.labels[t] !== undefined);
     return calibrationReport(
       tiers[t] as string,
       rows.map((i) => p[i] as number),

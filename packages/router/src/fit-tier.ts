@@ -131,7 +131,8 @@ export function fitTier(options: {
       for (const model of candidate.modelsOf(fold.matrix, labels)) {
         const score = rawScores(model, fold.matrix, holder, vectors);
         const out = scores[setting] as Float64Array;
-        for (const p of fold.heldOutRows) if (tierLabels[rows[p] as number] !== undefined) out[p] = score(rows[p] as number);
+        for (const p of fold.heldOutRows)
+          if (tierLabels[rows[p] as number] !== undefined) out[p] = score(rows[p] as number);
         setting += 1;
       }
     }

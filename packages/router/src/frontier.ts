@@ -72,7 +72,9 @@ export function singlePoints(rows: RoutedRows, tiers: readonly string[]): Single
 }
 
 /** Points no other point beats on both cost and accuracy, cheapest first. */
-export function paretoFront<T extends { readonly accuracy: number; readonly costUsd: number }>(points: readonly T[]): T[] {
+export function paretoFront<T extends { readonly accuracy: number; readonly costUsd: number }>(
+  points: readonly T[],
+): T[] {
   const sorted = [...points].sort((a, b) => a.costUsd - b.costUsd || b.accuracy - a.accuracy);
   const front: T[] = [];
   for (const point of sorted) {

@@ -80,7 +80,8 @@ export function resolveLanes(lanes: readonly RouterLane[] | undefined, ladder: r
     }
     const tiers = laneTiers.map((tier, k) => {
       const index = ladder.indexOf(tier);
-      if (index < 0) throw new ConfigError(`${field}.tiers[${k}]`, `names no tier of the router (${ladder.join(', ')})`);
+      if (index < 0)
+        throw new ConfigError(`${field}.tiers[${k}]`, `names no tier of the router (${ladder.join(', ')})`);
       return index;
     });
     if (tiers.some((index: number, k: number) => k > 0 && index <= (tiers[k - 1] as number))) {

@@ -30,7 +30,8 @@ export function scoreRow(matrix: DesignMatrix, weights: Float64Array, r: number)
     z += (weights[hashedOffset + (matrix.columns[k] as number)] as number) * (matrix.values[k] as number);
   }
   const E = matrix.embeddingWidth;
-  for (let j = 0; j < E; j += 1) z += (weights[embeddingOffset + j] as number) * (matrix.embedding[r * E + j] as number);
+  for (let j = 0; j < E; j += 1)
+    z += (weights[embeddingOffset + j] as number) * (matrix.embedding[r * E + j] as number);
   return z;
 }
 

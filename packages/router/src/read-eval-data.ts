@@ -87,7 +87,13 @@ export async function readEvalData(options: ReadEvalDataOptions): Promise<ReadEx
     });
     const reference = correct[correct.length - 1];
     const labels = correct.map((mark) =>
-      mark === undefined ? undefined : rule === 'correct' ? mark : reference === undefined ? undefined : mark || !reference,
+      mark === undefined
+        ? undefined
+        : rule === 'correct'
+          ? mark
+          : reference === undefined
+            ? undefined
+            : mark || !reference,
     );
     if (labels.every((label) => label === undefined)) {
       warnings.add('no tier of the ladder has a correct mark, skipped', `${where} (${value.id})`);
@@ -103,8 +109,11 @@ export async function readEvalData(options: ReadEvalDataOptions): Promise<ReadEx
     examples.push({ id: value.id, request: value.request as CascadeRequest, labels, correct, costUsd });
   }
   const missing = tiers.filter((tier) => !seenTiers.has(tier));
-  if (examples.length > 0 && missing.length > 0) {
-    throw new ConfigError('tiers', `${missing.join(', ')} never appear in the data (it has ${[...seenTiers].join(', ')})`);
+  if (seenTiers.size > 0 && missing.length > 0) {
+    throw new ConfigError(
+      'tiers',
+      `${missing.join(', ')} never appear in the data (it has ${[...seenTiers].join(', ')})`,
+    );
   }
   return { source: 'eval', tiers, label: rule, examples, warnings: warnings.list() };
 }

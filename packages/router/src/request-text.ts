@@ -36,7 +36,8 @@ export function requestText(request: CascadeRequest, maxChars: number): RequestT
   if (typeof request.prompt === 'string') parts.push(request.prompt);
   const whole = parts.join('\n');
   const half = Math.floor(maxChars / 2);
-  const text = whole.length <= maxChars ? whole : `${whole.slice(0, half)}${ELISION}${whole.slice(whole.length - half)}`;
+  const text =
+    whole.length <= maxChars ? whole : `${whole.slice(0, half)}${ELISION}${whole.slice(whole.length - half)}`;
   return {
     text,
     fullLength: whole.length,

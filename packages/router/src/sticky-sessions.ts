@@ -40,7 +40,8 @@ export function stickySessions(options: StickyOptions): StickySessions {
     throw new ConfigError('sticky.key', 'must be a metadata key or a function');
   }
   const capacity = options.capacity ?? 10_000;
-  if (!Number.isInteger(capacity) || capacity < 1) throw new ConfigError('sticky.capacity', 'must be a whole number at least 1');
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new ConfigError('sticky.capacity', 'must be a whole number at least 1');
   const ttlMs = options.ttlMs;
   if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) {
     throw new ConfigError('sticky.ttlMs', 'must be a positive number of milliseconds');

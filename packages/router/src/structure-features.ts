@@ -139,7 +139,17 @@ export function structureFeatures(request: CascadeRequest, source: RequestText, 
         asciiLetters += 1;
       } else if (c >= 97 && c <= 122) asciiLetters += 1;
       else if (c >= 48 && c <= 57) digits += 1;
-      else if (c === 123 || c === 125 || c === 40 || c === 41 || c === 59 || c === 60 || c === 62 || c === 91 || c === 93)
+      else if (
+        c === 123 ||
+        c === 125 ||
+        c === 40 ||
+        c === 41 ||
+        c === 59 ||
+        c === 60 ||
+        c === 62 ||
+        c === 91 ||
+        c === 93
+      )
         codeSymbols += 1;
       else if (c === 96) {
         if (text.charCodeAt(i + 1) === 96 && text.charCodeAt(i + 2) === 96) {

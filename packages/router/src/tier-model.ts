@@ -72,14 +72,18 @@ function compileLogistic(model: TierModelJson & { learner: 'logistic' }, buckets
       const { indices, values } = vector;
       for (let k = 0; k < indices.length; k += 1) z += (hashed[indices[k] as number] as number) * (values[k] as number);
       const e = vector.embedding;
-      if (e !== undefined) for (let j = 0; j < embedding.length; j += 1) z += (embedding[j] as number) * (e[j] as number);
+      if (e !== undefined)
+        for (let j = 0; j < embedding.length; j += 1) z += (embedding[j] as number) * (e[j] as number);
       return z;
     },
     probability,
     contributions(vector, x, top) {
       const entries: FeatureContribution[] = [];
       for (let j = 0; j < dense.length; j += 1) {
-        entries.push({ feature: DENSE_FEATURE_NAMES[j] as string, contribution: (dense[j] as number) * (x[j] as number) });
+        entries.push({
+          feature: DENSE_FEATURE_NAMES[j] as string,
+          contribution: (dense[j] as number) * (x[j] as number),
+        });
       }
       const candidates: { k: number; contribution: number }[] = [];
       for (let k = 0; k < vector.indices.length; k += 1) {
@@ -114,14 +118,14 @@ function compileStumps(model: TierModelJson & { learner: 'stumps' }, buckets: nu
     return false;
   });
   const probability = calibrationFunction(model.calibration);
-  const valueOf = (block: string, index: number, vector: FeatureVector, x: Float64Array): number =>
+  const featureValue = (block: string, index: number, vector: FeatureVector, x: Float64Array): number =>
     block === 'dense' ? (x[index] as number) : ((vector.embedding?.[index] as number | undefined) ?? 0);
   return {
     tier: model.tier,
     score(vector, x) {
       let z = base;
       for (const stump of others) {
-        z += valueOf(stump.block, stump.index, vector, x) > stump.threshold ? stump.right : stump.left;
+        z += featureValue(stump.block, stump.index, vector, x) > stump.threshold ? stump.right : stump.left;
       }
       for (let k = 0; k < vector.indices.length; k += 1) z += presence[vector.indices[k] as number] as number;
       return z;
@@ -132,7 +136,7 @@ function compileStumps(model: TierModelJson & { learner: 'stumps' }, buckets: nu
       for (const stump of others) {
         const name =
           stump.block === 'dense' ? (DENSE_FEATURE_NAMES[stump.index] as string) : `embedding[${stump.index}]`;
-        const taken = valueOf(stump.block, stump.index, vector, x) > stump.threshold ? stump.right : stump.left;
+        const taken = featureValue(stump.block, stump.index, vector, x) > stump.threshold ? stump.right : stump.left;
         byFeature.set(name, (byFeature.get(name) ?? 0) + taken - (stump.left + stump.right) / 2);
       }
       const entries = [...byFeature].map(([feature, contribution]) => ({ feature, contribution }));

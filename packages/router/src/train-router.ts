@@ -1,5 +1,5 @@
 import { ConfigError } from '@llm-cascade/core';
-import { expectedCalibrationError, reliabilityCurve, brierScore, logLoss, rocAuc } from './calibration-fit.ts';
+import { brierScore, expectedCalibrationError, logLoss, reliabilityCurve, rocAuc } from './calibration-fit.ts';
 import { buildDesignMatrix } from './design-matrix.ts';
 import { type FeatureConfig, resolveFeatureConfig } from './feature-config.ts';
 import { createFeatureExtractor, type Embed, type FeatureVector } from './features.ts';
