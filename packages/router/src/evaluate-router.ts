@@ -1,10 +1,12 @@
 import { ConfigError } from '@llm-cascade/core';
-import type { FeatureVector } from './features.ts';
+import type { Embed, FeatureVector } from './features.ts';
 import {
   areaUnderErrorCost,
+  areaUnderMixedErrorCost,
   cheapestReaching,
   DEFAULT_THRESHOLD_GRID,
   type FrontierPoint,
+  mixedCostReaching,
   paretoFront,
   type RoutedRows,
   routeAt,
@@ -12,7 +14,7 @@ import {
   singlePoints,
 } from './frontier.ts';
 import { seededRandom, shuffled, stratifiedFolds } from './random.ts';
-import type { RouterFile, TierCalibrationReport } from './router-file.ts';
+import { type RouterFile, type TierCalibrationReport, validateRouterFile } from './router-file.ts';
 import { compileTierModel, standardize } from './tier-model.ts';
 import {
   calibrationReport,
@@ -48,14 +50,20 @@ export interface RouterFrontier {
    * held-out results themselves, so it is optimistic; `trainedThresholds` is the honest figure.
    */
   readonly withinOfBest: FrontierPoint | undefined;
+  /** What random mixing of the single tiers pays per request for the same accuracy. */
+  readonly withinOfBestRandomMixCostUsd: number | undefined;
   /** Each fold's own default thresholds (chosen on its training rows) applied to its held-out rows. */
   readonly trainedThresholds: {
     readonly accuracy: number;
     readonly costUsd: number;
     readonly shares: readonly number[];
   };
-  /** Mean error over the cost range from the cheapest to the dearest single tier (lower is better). */
-  readonly areaUnderErrorCost: { readonly router: number; readonly singles: number };
+  /**
+   * Mean error over the cost range from the cheapest to the dearest single tier (lower is better): the
+   * router's best point affordable at each budget; the single tiers' (a step at each); and random mixing
+   * of the single tiers (their lower convex hull), the baseline a learned router must beat.
+   */
+  readonly areaUnderErrorCost: { readonly router: number; readonly singles: number; readonly randomMix: number };
 }
 
 /** One training size of a learning curve. */
@@ -85,8 +93,8 @@ export interface RouterEvaluation {
 interface HeldOut {
   /** Per trained tier, per example index: held-out calibrated probability (NaN when not held out). */
   readonly probabilities: Float64Array[];
-  /** Per example index: the fold's default threshold. */
-  readonly thresholds: Float64Array;
+  /** Per trained tier, per example index: the threshold of the router that predicted it. */
+  readonly thresholds: Float64Array[];
   readonly files: RouterFile[];
 }
 
@@ -100,7 +108,7 @@ function predictHeldOut(
   const difficulty = examples.map((example) => example.labels.filter(Boolean).length);
   const outer = stratifiedFolds(difficulty, settings.folds, settings.seed + 7919);
   const probabilities = tiers.slice(0, -1).map(() => new Float64Array(examples.length).fill(Number.NaN));
-  const thresholds = new Float64Array(examples.length).fill(Number.NaN);
+  const thresholds = tiers.slice(0, -1).map(() => new Float64Array(examples.length).fill(Number.NaN));
   const files: RouterFile[] = [];
   for (let f = 0; f < settings.folds; f += 1) {
     let train = examples.map((_, i) => i).filter((i) => outer[i] !== f);
@@ -120,7 +128,9 @@ function predictHeldOut(
       models.forEach((model, t) => {
         (probabilities[t] as Float64Array)[i] = model.probability(model.score(vector, dense));
       });
-      thresholds[i] = file.thresholds[tiers[0] as string] ?? 0.5;
+      tiers.slice(0, -1).forEach((tier, t) => {
+        (thresholds[t] as Float64Array)[i] = file.thresholds[tier] ?? 0.5;
+      });
     });
   }
   return { probabilities, thresholds, files };
@@ -159,8 +169,11 @@ function frontierOf(
     {
       ...rows,
       // Folding the per-row threshold into the probabilities: p - t + 0.5 clears 0.5 exactly when p clears t.
-      probabilities: rows.probabilities.map((p) =>
-        Float64Array.from(p, (value, k) => value - (heldOut.thresholds[complete[k] as number] as number) + 0.5),
+      probabilities: rows.probabilities.map((p, t) =>
+        Float64Array.from(
+          p,
+          (value, k) => value - ((heldOut.thresholds[t] as Float64Array)[complete[k] as number] as number) + 0.5,
+        ),
       ),
     },
     0.5,
@@ -175,10 +188,12 @@ function frontierOf(
     points,
     pareto: paretoFront(points),
     withinOfBest: cheapestReaching(points, bestSingle.accuracy - within),
+    withinOfBestRandomMixCostUsd: mixedCostReaching(singles, bestSingle.accuracy - within),
     trainedThresholds: { accuracy: trained.accuracy, costUsd: trained.costUsd, shares: trained.shares },
     areaUnderErrorCost: {
       router: areaUnderErrorCost(points, low, high),
       singles: areaUnderErrorCost(singles, low, high),
+      randomMix: areaUnderMixedErrorCost(singles, low, high),
     },
   };
 }
@@ -198,6 +213,64 @@ function calibrationOf(
       rows.map((i) => (examples[i] as TrainingExample).labels[t] as boolean),
     );
   });
+}
+
+export interface EvaluateRouterFileOptions {
+  /** The trained router (from `trainRouter` or a parsed file). */
+  readonly file: RouterFile;
+  /** Held-out examples, labelled by the same rule as the training data. */
+  readonly examples: readonly TrainingExample[];
+  readonly embed?: Embed;
+  readonly thresholds?: readonly number[];
+  readonly margin?: number;
+  readonly within?: number;
+}
+
+/**
+ * Measures a trained router on held-out examples (a test split it never saw): calibration per tier, and
+ * on eval data with costs the frontier over shared thresholds, with the file's own thresholds as the
+ * "trained" point. Nothing is fitted.
+ */
+export function evaluateRouterFile(options: EvaluateRouterFileOptions): RouterEvaluation {
+  const file = validateRouterFile(options.file, 'file');
+  const examples = options.examples;
+  const tiers = file.tiers;
+  examples.forEach((example, i) => {
+    if (example.labels.length !== tiers.length) {
+      throw new ConfigError(`examples[${i}].labels`, `must have one entry per tier of the file (${tiers.length})`);
+    }
+  });
+  const vectors = extractAll(examples, file.features, options.embed);
+  const models = file.models.map((model) => compileTierModel(model, file));
+  const dense = new Float64Array(file.standardization.mean.length);
+  const probabilities = models.map(() => new Float64Array(examples.length));
+  vectors.forEach((vector, i) => {
+    standardize(vector.dense, file.standardization, dense);
+    models.forEach((model, t) => {
+      (probabilities[t] as Float64Array)[i] = model.probability(model.score(vector, dense));
+    });
+  });
+  const thresholds = tiers
+    .slice(0, -1)
+    .map((tier) => new Float64Array(examples.length).fill(file.thresholds[tier] ?? 0.5));
+  const heldOut: HeldOut = { probabilities, thresholds, files: [file] };
+  const margin = options.margin ?? 0;
+  return {
+    tiers,
+    examples: examples.length,
+    folds: 0,
+    calibration: calibrationOf(examples, heldOut, tiers),
+    frontier: frontierOf(
+      examples,
+      heldOut,
+      tiers,
+      options.thresholds ?? DEFAULT_THRESHOLD_GRID,
+      margin,
+      options.within ?? 0.01,
+    ),
+    selections: file.training.selection.map((s) => ({ tier: s.tier, chosen: [`${s.learner} ${s.setting}`] })),
+    learningCurve: [],
+  };
 }
 
 /**

@@ -123,3 +123,78 @@ export function cheapestReaching<T extends { readonly accuracy: number; readonly
   }
   return best;
 }
+
+/**
+ * Area under the error-cost curve of routing at random among the points (each request sent to one of
+ * them by a coin weighted to meet a budget): the lower convex hull of their errors, divided by the
+ * range's width. A learned router is worth its keep only when it beats this.
+ */
+export function areaUnderMixedErrorCost(
+  points: readonly { readonly accuracy: number; readonly costUsd: number }[],
+  low: number,
+  high: number,
+): number {
+  if (points.length === 0 || !(high > low)) return Number.NaN;
+  const curve = mixingCurve(points);
+  const errorAt = (x: number): number => {
+    const first = curve[0] as { x: number; y: number };
+    if (x <= first.x) return first.y;
+    for (let i = 1; i < curve.length; i += 1) {
+      const a = curve[i - 1] as { x: number; y: number };
+      const b = curve[i] as { x: number; y: number };
+      if (x <= b.x) return a.y + ((b.y - a.y) * (x - a.x)) / (b.x - a.x);
+    }
+    return (curve[curve.length - 1] as { y: number }).y;
+  };
+  // Exact for a piecewise-linear curve: trapezoids between the breakpoints inside the range.
+  const xs = [low, ...curve.map((p) => p.x).filter((x) => x > low && x < high), high];
+  let area = 0;
+  for (let i = 1; i < xs.length; i += 1) {
+    const a = xs[i - 1] as number;
+    const b = xs[i] as number;
+    area += ((errorAt(a) + errorAt(b)) / 2) * (b - a);
+  }
+  return area / (high - low);
+}
+
+/** The (cost, error) curve random mixing of the points reaches: their lower convex hull, decreasing part. */
+function mixingCurve(
+  points: readonly { readonly accuracy: number; readonly costUsd: number }[],
+): { x: number; y: number }[] {
+  const sorted = [...points].sort((a, b) => a.costUsd - b.costUsd || b.accuracy - a.accuracy);
+  // Lower convex hull of (cost, error), then keep only its decreasing part (more cost never buys more error).
+  const hull: { x: number; y: number }[] = [];
+  for (const point of sorted) {
+    const next = { x: point.costUsd, y: 1 - point.accuracy };
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2] as { x: number; y: number };
+      const b = hull[hull.length - 1] as { x: number; y: number };
+      if ((b.x - a.x) * (next.y - a.y) - (b.y - a.y) * (next.x - a.x) <= 0) hull.pop();
+      else break;
+    }
+    hull.push(next);
+  }
+  let best = 0;
+  hull.forEach((p, i) => {
+    if (p.y < (hull[best] as { y: number }).y) best = i;
+  });
+  return hull.slice(0, best + 1);
+}
+
+/** The least mean cost at which random mixing of the points reaches `accuracy`, or undefined. */
+export function mixedCostReaching(
+  points: readonly { readonly accuracy: number; readonly costUsd: number }[],
+  accuracy: number,
+): number | undefined {
+  const curve = mixingCurve(points);
+  const error = 1 - accuracy;
+  const first = curve[0];
+  if (first === undefined) return undefined;
+  if (first.y <= error + 1e-12) return first.x;
+  for (let i = 1; i < curve.length; i += 1) {
+    const a = curve[i - 1] as { x: number; y: number };
+    const b = curve[i] as { x: number; y: number };
+    if (b.y <= error + 1e-12) return a.x + ((b.x - a.x) * (a.y - error)) / (a.y - b.y);
+  }
+  return undefined;
+}

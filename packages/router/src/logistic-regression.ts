@@ -118,7 +118,9 @@ export function logisticModelJson(
   const pairs: [number, number][] = [];
   for (let c = 0; c < H; c += 1) {
     const weight = round6(weights[1 + D + c] as number);
-    if (Math.abs(weight) >= 1e-6) pairs.push([matrix.buckets[c] as number, weight]);
+    // L2 leaves thousands of near-zero weights on rare n-grams; below 1e-4 one moves a score by less than
+    // 1e-5 (n-gram values are at most 1), so they are dropped to keep the file small.
+    if (Math.abs(weight) >= 1e-4) pairs.push([matrix.buckets[c] as number, weight]);
   }
   pairs.sort((a, b) => a[0] - b[0]);
   return {

@@ -257,7 +257,13 @@ export function parseRouterFile(text: string): RouterFile {
   return validateRouterFile(value);
 }
 
-/** Serialises a router file as indented JSON with a final newline. */
+/**
+ * Serialises a router file as JSON with a final newline: objects indented for reading and diffing, arrays
+ * of numbers (weights) kept on one line each so the file stays small.
+ */
 export function stringifyRouterFile(file: RouterFile): string {
-  return `${JSON.stringify(file, null, 1)}\n`;
+  const text = JSON.stringify(file, null, 1).replace(/\[(?:\s*-?[\d.eE+-]+,)*\s*-?[\d.eE+-]+\s*\]/g, (array) =>
+    array.replace(/\s+/g, ''),
+  );
+  return `${text}\n`;
 }
