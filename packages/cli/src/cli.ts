@@ -34,8 +34,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       const { importCommand } = await import('@llm-cascade/eval');
       return importCommand(rest, io);
     }
+    case 'router': {
+      const { routerCommand } = await import('./router-command.ts');
+      return routerCommand(rest, io);
+    }
     case 'help':
-      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import'].includes(rest[0])) {
+      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import', 'router'].includes(rest[0])) {
         return runCli([rest[0], '--help'], io);
       }
       io.stdout.write(`${MAIN_HELP}\n`);

@@ -7,6 +7,7 @@ Commands:
   serve-replay   Serve recorded generations as a local OpenAI-compatible server
   eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
+  router         Train the pre-generation router from recorded data or decision logs, or measure it
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)
