@@ -141,6 +141,7 @@ function trainingOptions(values: Values) {
 async function train(values: Values, io: CommandIo): Promise<ExitCode> {
   if (values.out === undefined) throw new UsageError('missing --out');
   const tiers = tierList(values.tiers);
+  const options = trainingOptions(values);
   const read = await readExamples(values, tiers);
   for (const warning of read.warnings) io.stderr.write(`llm-cascade router: ${warning}\n`);
   const started = performance.now();
@@ -149,7 +150,7 @@ async function train(values: Values, io: CommandIo): Promise<ExitCode> {
     tiers,
     source: read.source,
     label: read.label,
-    ...trainingOptions(values),
+    ...options,
   });
   await writeFile(values.out, stringifyRouterFile(file));
   io.stdout.write(
@@ -184,6 +185,7 @@ async function evaluate(values: Values, io: CommandIo): Promise<ExitCode> {
     evaluation = evaluateRouterFile({ file, examples: read.examples, ...common });
   } else {
     const tiers = tierList(values.tiers);
+    const options = trainingOptions(values);
     const read = await readExamples(values, tiers);
     for (const warning of read.warnings) io.stderr.write(`llm-cascade router: ${warning}\n`);
     const sizes = values['learning-curve']
@@ -194,7 +196,7 @@ async function evaluate(values: Values, io: CommandIo): Promise<ExitCode> {
       tiers,
       source: read.source,
       label: read.label,
-      ...trainingOptions(values),
+      ...options,
       ...common,
       ...(sizes === undefined ? {} : { trainingSizes: sizes }),
     });

@@ -1,5 +1,7 @@
 import type { FeatureVector } from './features.ts';
+import { round6 } from './logistic-regression.ts';
 import { DENSE_FEATURE_NAMES } from './structure-features.ts';
+import { standardValue } from './tier-model.ts';
 
 /**
  * Training rows in compact form: standardised dense features row-major, hashed features as compressed
@@ -41,10 +43,11 @@ export function fitStandardization(
     }
   }
   const scale = squares.map((sum) => {
-    const sd = Math.sqrt(sum / Math.max(1, rows.length));
+    const sd = round6(Math.sqrt(sum / Math.max(1, rows.length)));
     return sd > 1e-9 ? sd : 1;
   });
-  return { mean, scale };
+  // Rounded as the file stores them, so the models are trained on exactly what the runtime computes.
+  return { mean: mean.map(round6), scale };
 }
 
 /** Builds the matrix of the given rows of `vectors`, standardising with the rows' own statistics. */
@@ -67,8 +70,11 @@ export function buildDesignMatrix(vectors: readonly FeatureVector[], rows: reado
   rows.forEach((row, r) => {
     const vector = vectors[row] as FeatureVector;
     for (let j = 0; j < width; j += 1) {
-      dense[r * width + j] =
-        ((vector.dense[j] as number) - (standardization.mean[j] as number)) / (standardization.scale[j] as number);
+      dense[r * width + j] = standardValue(
+        vector.dense[j] as number,
+        standardization.mean[j] as number,
+        standardization.scale[j] as number,
+      );
     }
     let at = rowStart[r] as number;
     for (let k = 0; k < vector.indices.length; k += 1) {

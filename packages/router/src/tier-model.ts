@@ -155,6 +155,19 @@ export function compileTierModel(model: TierModelJson, file: Pick<RouterFile, 'f
   return model.learner === 'logistic' ? compileLogistic(model, buckets) : compileStumps(model, buckets);
 }
 
+/**
+ * How far from the training mean, in standard deviations, a dense feature may count. A feature that barely
+ * varied in training (every prompt the same length) would otherwise turn a slightly different request
+ * into an extreme score.
+ */
+export const STANDARD_CLIP = 5;
+
+/** One standardised dense value, clipped to +-STANDARD_CLIP. */
+export function standardValue(value: number, mean: number, scale: number): number {
+  const z = (value - mean) / scale;
+  return z > STANDARD_CLIP ? STANDARD_CLIP : z < -STANDARD_CLIP ? -STANDARD_CLIP : z;
+}
+
 /** Standardises a vector's dense features into `out` with the file's mean and scale. */
 export function standardize(
   dense: Float64Array,
@@ -162,7 +175,7 @@ export function standardize(
   out: Float64Array,
 ): Float64Array {
   for (let j = 0; j < dense.length; j += 1) {
-    out[j] = ((dense[j] as number) - (standardization.mean[j] as number)) / (standardization.scale[j] as number);
+    out[j] = standardValue(dense[j] as number, standardization.mean[j] as number, standardization.scale[j] as number);
   }
   return out;
 }

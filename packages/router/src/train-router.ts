@@ -270,10 +270,7 @@ export function fitRouter(
     version: ROUTER_FILE_VERSION,
     tiers,
     features: settings.features,
-    standardization: {
-      mean: full.standardization.mean.map(round6),
-      scale: full.standardization.scale.map(round6),
-    },
+    standardization: { mean: [...full.standardization.mean], scale: [...full.standardization.scale] },
     models,
     thresholds: Object.fromEntries(tiers.slice(0, -1).map((tier) => [tier, threshold])),
     training: {
