@@ -165,7 +165,7 @@ export const STANDARD_CLIP = 5;
 /** One standardised dense value, clipped to +-STANDARD_CLIP. */
 export function standardValue(value: number, mean: number, scale: number): number {
   const z = (value - mean) / scale;
-  return z > STANDARD_CLIP ? STANDARD_CLIP : z < -STANDARD_CLIP ? -STANDARD_CLIP : z;
+  return Math.min(STANDARD_CLIP, Math.max(-STANDARD_CLIP, z));
 }
 
 /** Standardises a vector's dense features into `out` with the file's mean and scale. */
