@@ -104,11 +104,13 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
   if (embed !== undefined && config.embeddingDimensions === 0) {
     throw new ConfigError('features.embeddingDimensions', 'must be set (the length of the vectors embed returns)');
   }
-  const size = 1 << config.hashBits;
-  const mask = size - 1;
-  const scratch = new Float64Array(size);
-  const firstOccurrence = new Int32Array(size).fill(-1);
-  const touched = new Int32Array(size);
+  const mask = (1 << config.hashBits) - 1;
+  // Occurrences are merged per bucket in a small open-addressing table sized to the request, not in a
+  // bucket-wide array: random writes into 65,536 slots miss the cache on every n-gram.
+  let tableKey = new Int32Array(64);
+  let tableValue = new Float64Array(64);
+  let tableFirst = new Int32Array(64);
+  let slots = new Int32Array(64);
   const wordNgrams = config.wordNgrams;
   const charNgrams = config.charNgrams;
   const maxChar = charNgrams.length === 0 ? 0 : (charNgrams[charNgrams.length - 1] as number);
@@ -228,33 +230,45 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
     const scale = new Float64Array(blocks + 1);
     for (let b = 0; b < blocks; b += 1) scale[b] = blockCounts[b] === 0 ? 0 : 1 / Math.sqrt(blockCounts[b] as number);
     scale[blocks] = 1;
+    let tableSize = 64;
+    while (tableSize < occurrences * 2) tableSize *= 2;
+    if (tableKey.length < tableSize) {
+      tableKey = new Int32Array(tableSize);
+      tableValue = new Float64Array(tableSize);
+      tableFirst = new Int32Array(tableSize);
+      slots = new Int32Array(tableSize);
+    }
+    tableKey.fill(-1, 0, tableSize);
+    const tableMask = tableSize - 1;
     let distinct = 0;
     for (let k = 0; k < occurrences; k += 1) {
       const bucket = occBucket[k] as number;
       const signed = occBlock[k] as number;
       const block = (signed < 0 ? -signed : signed) - 1;
-      if (firstOccurrence[bucket] === -1) {
-        firstOccurrence[bucket] = k;
-        touched[distinct] = bucket;
+      let slot = bucket & tableMask;
+      while (tableKey[slot] !== bucket && tableKey[slot] !== -1) slot = (slot + 1) & tableMask;
+      if (tableKey[slot] === -1) {
+        tableKey[slot] = bucket;
+        tableValue[slot] = 0;
+        tableFirst[slot] = k;
+        slots[distinct] = slot;
         distinct += 1;
       }
-      scratch[bucket] = (scratch[bucket] as number) + (signed < 0 ? -1 : 1) * (scale[block] as number);
+      tableValue[slot] = (tableValue[slot] as number) + (signed < 0 ? -1 : 1) * (scale[block] as number);
     }
     let kept = 0;
     const indices = new Int32Array(distinct);
     const values = new Float64Array(distinct);
     const origins = new Int32Array(distinct);
     for (let k = 0; k < distinct; k += 1) {
-      const bucket = touched[k] as number;
-      const value = scratch[bucket] as number;
+      const slot = slots[k] as number;
+      const value = tableValue[slot] as number;
       if (value !== 0) {
-        indices[kept] = bucket;
+        indices[kept] = tableKey[slot] as number;
         values[kept] = value;
-        origins[kept] = firstOccurrence[bucket] as number;
+        origins[kept] = tableFirst[slot] as number;
         kept += 1;
       }
-      scratch[bucket] = 0;
-      firstOccurrence[bucket] = -1;
     }
     // Names are built only when asked for (explanations), from copies of the first occurrence's origin.
     const originStart = new Int32Array(kept);

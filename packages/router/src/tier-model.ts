@@ -48,12 +48,38 @@ export function calibrationFunction(calibration: CalibrationJson): (score: numbe
   };
 }
 
-/** Keeps the `top` entries of largest magnitude, largest first; ties keep the earlier feature. */
-function topByMagnitude(entries: FeatureContribution[], top: number): FeatureContribution[] {
-  return entries
-    .filter((entry) => entry.contribution !== 0)
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-    .slice(0, top);
+/**
+ * Keeps the `top` entries of largest magnitude seen so far, largest first, in a small sorted array:
+ * O(n * top) for n offers, no sort of everything (a decision offers hundreds of n-grams).
+ */
+class TopContributions<T> {
+  readonly items: { key: T; contribution: number }[] = [];
+  private readonly top: number;
+  constructor(top: number) {
+    this.top = top;
+  }
+  offer(key: T, contribution: number): void {
+    const size = Math.abs(contribution);
+    if (size === 0) return;
+    const items = this.items;
+    if (
+      items.length === this.top &&
+      size <= Math.abs((items[items.length - 1] as { contribution: number }).contribution)
+    )
+      return;
+    let at = items.length;
+    while (at > 0 && Math.abs((items[at - 1] as { contribution: number }).contribution) < size) at -= 1;
+    items.splice(at, 0, { key, contribution });
+    if (items.length > this.top) items.pop();
+  }
+}
+
+/** Names the kept entries: strings for dense and embedding features, hashed positions through the vector. */
+function named(kept: TopContributions<string | number>, vector: FeatureVector): FeatureContribution[] {
+  return kept.items.map(({ key, contribution }) => ({
+    feature: typeof key === 'number' ? vector.hashedName(key) : key,
+    contribution,
+  }));
 }
 
 function compileLogistic(model: TierModelJson & { learner: 'logistic' }, buckets: number): CompiledTierModel {
@@ -78,30 +104,20 @@ function compileLogistic(model: TierModelJson & { learner: 'logistic' }, buckets
     },
     probability,
     contributions(vector, x, top) {
-      const entries: FeatureContribution[] = [];
+      const kept = new TopContributions<string | number>(top);
       for (let j = 0; j < dense.length; j += 1) {
-        entries.push({
-          feature: DENSE_FEATURE_NAMES[j] as string,
-          contribution: (dense[j] as number) * (x[j] as number),
-        });
+        kept.offer(DENSE_FEATURE_NAMES[j] as string, (dense[j] as number) * (x[j] as number));
       }
-      const candidates: { k: number; contribution: number }[] = [];
       for (let k = 0; k < vector.indices.length; k += 1) {
-        const contribution = (hashed[vector.indices[k] as number] as number) * (vector.values[k] as number);
-        if (contribution !== 0) candidates.push({ k, contribution });
-      }
-      // Name only the hashed features that can make the top list: naming builds strings.
-      candidates.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-      for (const { k, contribution } of candidates.slice(0, top)) {
-        entries.push({ feature: vector.hashedName(k), contribution });
+        kept.offer(k, (hashed[vector.indices[k] as number] as number) * (vector.values[k] as number));
       }
       const e = vector.embedding;
       if (e !== undefined) {
         let sum = 0;
         for (let j = 0; j < embedding.length; j += 1) sum += (embedding[j] as number) * (e[j] as number);
-        entries.push({ feature: 'embedding', contribution: sum });
+        kept.offer('embedding', sum);
       }
-      return topByMagnitude(entries, top);
+      return named(kept, vector);
     },
   };
 }
@@ -139,12 +155,10 @@ function compileStumps(model: TierModelJson & { learner: 'stumps' }, buckets: nu
         const taken = featureValue(stump.block, stump.index, vector, x) > stump.threshold ? stump.right : stump.left;
         byFeature.set(name, (byFeature.get(name) ?? 0) + taken - (stump.left + stump.right) / 2);
       }
-      const entries = [...byFeature].map(([feature, contribution]) => ({ feature, contribution }));
-      for (let k = 0; k < vector.indices.length; k += 1) {
-        const delta = presence[vector.indices[k] as number] as number;
-        if (delta !== 0) entries.push({ feature: vector.hashedName(k), contribution: delta });
-      }
-      return topByMagnitude(entries, top);
+      const kept = new TopContributions<string | number>(top);
+      for (const [feature, contribution] of byFeature) kept.offer(feature, contribution);
+      for (let k = 0; k < vector.indices.length; k += 1) kept.offer(k, presence[vector.indices[k] as number] as number);
+      return named(kept, vector);
     },
   };
 }
