@@ -50,21 +50,40 @@ export function fitStandardization(
   return { mean: mean.map(round6), scale };
 }
 
+/**
+ * Hashed buckets must occur in at least this many of the training rows to become columns. A bucket seen
+ * once can only memorise its row; dropping those shrinks the fit by more than half on real prompts.
+ */
+export const MIN_DOCUMENT_FREQUENCY = 2;
+
 /** Builds the matrix of the given rows of `vectors`, standardising with the rows' own statistics. */
 export function buildDesignMatrix(vectors: readonly FeatureVector[], rows: readonly number[]): DesignMatrix {
   const standardization = fitStandardization(vectors, rows);
   const width = DENSE_FEATURE_NAMES.length;
+  const frequency = new Map<number, number>();
+  for (const row of rows) {
+    for (const bucket of (vectors[row] as FeatureVector).indices)
+      frequency.set(bucket, (frequency.get(bucket) ?? 0) + 1);
+  }
+  const columnOf = new Map<number, number>();
+  const buckets: number[] = [];
+  for (const row of rows) {
+    for (const bucket of (vectors[row] as FeatureVector).indices) {
+      if ((frequency.get(bucket) as number) >= MIN_DOCUMENT_FREQUENCY && !columnOf.has(bucket)) {
+        columnOf.set(bucket, buckets.length);
+        buckets.push(bucket);
+      }
+    }
+  }
   const dense = new Float64Array(rows.length * width);
   const rowStart = new Int32Array(rows.length + 1);
   let nonZeros = 0;
   rows.forEach((row, r) => {
-    nonZeros += (vectors[row] as FeatureVector).indices.length;
+    for (const bucket of (vectors[row] as FeatureVector).indices) if (columnOf.has(bucket)) nonZeros += 1;
     rowStart[r + 1] = nonZeros;
   });
   const columns = new Int32Array(nonZeros);
   const values = new Float64Array(nonZeros);
-  const columnOf = new Map<number, number>();
-  const buckets: number[] = [];
   const embeddingWidth = (vectors[rows[0] as number]?.embedding?.length ?? 0) as number;
   const embedding = new Float64Array(rows.length * embeddingWidth);
   rows.forEach((row, r) => {
@@ -78,13 +97,8 @@ export function buildDesignMatrix(vectors: readonly FeatureVector[], rows: reado
     }
     let at = rowStart[r] as number;
     for (let k = 0; k < vector.indices.length; k += 1) {
-      const bucket = vector.indices[k] as number;
-      let column = columnOf.get(bucket);
-      if (column === undefined) {
-        column = buckets.length;
-        columnOf.set(bucket, column);
-        buckets.push(bucket);
-      }
+      const column = columnOf.get(vector.indices[k] as number);
+      if (column === undefined) continue;
       columns[at] = column;
       values[at] = vector.values[k] as number;
       at += 1;

@@ -88,6 +88,11 @@ export interface RouterEvaluation {
   /** The learner and setting each fold chose, per tier (how stable the selection is). */
   readonly selections: readonly { readonly tier: string; readonly chosen: readonly string[] }[];
   readonly learningCurve: readonly LearningCurvePoint[];
+  /**
+   * Per trained tier, per example (input order): the held-out calibrated probability, for analyses of
+   * your own (combining the router with gates, say).
+   */
+  readonly heldOutProbabilities: readonly (readonly number[])[];
 }
 
 interface HeldOut {
@@ -270,6 +275,7 @@ export function evaluateRouterFile(options: EvaluateRouterFileOptions): RouterEv
     ),
     selections: file.training.selection.map((s) => ({ tier: s.tier, chosen: [`${s.learner} ${s.setting}`] })),
     learningCurve: [],
+    heldOutProbabilities: probabilities.map((p) => Array.from(p)),
   };
 }
 
@@ -324,5 +330,6 @@ export function evaluateRouter(options: EvaluateRouterOptions): RouterEvaluation
       }),
     })),
     learningCurve,
+    heldOutProbabilities: heldOut.probabilities.map((p) => Array.from(p)),
   };
 }
