@@ -32,7 +32,10 @@ export interface TrainRouterOptions {
   readonly folds?: number;
   /** Seed of the fold assignment. Default 1. */
   readonly seed?: number;
-  /** `auto` (default) cross-validates both learners per tier and keeps the better. */
+  /**
+   * Default `logistic`: on the pooled Zellinger splits it had the lower held-out log loss on every tier (see
+   * BENCHMARKS.md). `auto` cross-validates both learners per tier and keeps the better (twice the time).
+   */
   readonly learner?: LearnerGrid['learner'];
   /** Default [0.1, 0.03, 0.01, 0.003, 0.001]. */
   readonly lambdas?: readonly number[];
@@ -93,7 +96,7 @@ export function resolveTrainingSettings(options: TrainRouterOptions): TrainingSe
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new ConfigError('folds', 'must be from 2 to 20');
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw new ConfigError('seed', 'must be a whole number');
-  const learner = options.learner ?? 'auto';
+  const learner = options.learner ?? 'logistic';
   if (!['auto', 'logistic', 'stumps'].includes(learner)) {
     throw new ConfigError('learner', "must be 'auto', 'logistic' or 'stumps'");
   }
@@ -158,7 +161,13 @@ export function calibrationReport(tier: string, probabilities: number[], labels:
 }
 
 /**
- * The lowest shared threshold whose routing of `rows` (out-of-fold probabilities) sends at most
+ * Defaults never start a request at a tier judged more likely to fail than not, even where the training
+ * data was separable enough to allow a lower threshold.
+ */
+const MIN_DEFAULT_THRESHOLD = 0.5;
+
+/**
+ * The lowest shared threshold (at least 0.5) whose routing of `rows` (out-of-fold probabilities) sends at most
  * `tolerance` of them to a tier labelled not good enough. Rows whose routed tier is unlabelled are left
  * out of the share.
  */
@@ -185,7 +194,8 @@ export function chooseSharedThreshold(
       counted += 1;
       if (!label) bad += 1;
     });
-    if (bad <= tolerance * Math.max(1, labels.length) || counted === 0) return threshold;
+    if (bad <= tolerance * Math.max(1, labels.length) || counted === 0)
+      return Math.max(MIN_DEFAULT_THRESHOLD, threshold);
   }
   return 1;
 }
@@ -283,7 +293,7 @@ export function fitRouter(
       seed: settings.seed,
       selection,
       calibration,
-      thresholdRule: `lowest shared threshold whose out-of-fold routing sent at most ${settings.tolerance * 100}% of requests to a tier labelled not good enough`,
+      thresholdRule: `lowest shared threshold (at least 0.5) whose out-of-fold routing sent at most ${settings.tolerance * 100}% of requests to a tier labelled not good enough`,
     },
   };
   return { file, outOfFold };

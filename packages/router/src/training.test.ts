@@ -34,7 +34,7 @@ describe('trainRouter', () => {
   });
 
   it('records the selection, label counts and a threshold rule in the file', () => {
-    const file = trainRouter({ examples, tiers: TIERS, folds: 3 });
+    const file = trainRouter({ examples, tiers: TIERS, folds: 3, learner: 'auto' });
     expect(file.training.examples).toBe(150);
     expect(file.training.labelled).toEqual({ small: 150, medium: 150, large: 150 });
     expect(file.training.selection).toHaveLength(2);
