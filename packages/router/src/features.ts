@@ -2,6 +2,7 @@ import { type CascadeRequest, ConfigError } from '@llm-cascade/core';
 import type { FeatureConfig } from './feature-config.ts';
 import { resolveFeatureConfig } from './feature-config.ts';
 import { combine, FNV_OFFSET, fnvStep, hashString, mix32 } from './hash.ts';
+import { OccurrenceCollector } from './occurrences.ts';
 import { requestText } from './request-text.ts';
 import { DENSE, DENSE_FEATURE_NAMES, structureFeatures } from './structure-features.ts';
 
@@ -74,22 +75,10 @@ const WORD_SEED = [0, 0x51ed270b, 0x2b8fa3c5, 0x7a3d1e99];
 const CHAR_SEED = 0x1b873593;
 const META_SEED = 0x68e31da4;
 
-const KIND_WORD = 0;
-const KIND_CHAR = 1;
-const KIND_META = 2;
-
 /** Word characters: ASCII letters, digits and `_`, and any letter-like code unit outside punctuation blocks. */
 function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
   return c >= 0xc0 && !(c >= 0x2000 && c < 0x2c00) && !(c >= 0x3000 && c < 0x3040) && !(c >= 0xff00 && c < 0xff10);
-}
-
-/** Grows an Int32Array/Float64Array buffer, keeping its contents. */
-function grow<T extends Int32Array | Float64Array>(buffer: T, needed: number): T {
-  if (buffer.length >= needed) return buffer;
-  const next = new (buffer.constructor as new (length: number) => T)(Math.max(needed, buffer.length * 2));
-  next.set(buffer);
-  return next;
 }
 
 /**
@@ -104,42 +93,15 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
   if (embed !== undefined && config.embeddingDimensions === 0) {
     throw new ConfigError('features.embeddingDimensions', 'must be set (the length of the vectors embed returns)');
   }
-  const mask = (1 << config.hashBits) - 1;
-  // Occurrences are merged per bucket in a small open-addressing table sized to the request, not in a
-  // bucket-wide array: random writes into 65,536 slots miss the cache on every n-gram.
-  let tableKey = new Int32Array(64);
-  let tableValue = new Float64Array(64);
-  let tableFirst = new Int32Array(64);
-  let slots = new Int32Array(64);
   const wordNgrams = config.wordNgrams;
   const charNgrams = config.charNgrams;
   const maxChar = charNgrams.length === 0 ? 0 : (charNgrams[charNgrams.length - 1] as number);
   const blocks = wordNgrams.length + charNgrams.length;
-  // Occurrences: bucket, signed block (+-(block + 1)), origin start and end (or metadata name index).
-  let occBucket = new Int32Array(1024);
-  let occBlock = new Int32Array(1024);
-  let occStart = new Int32Array(1024);
-  let occEnd = new Int32Array(1024);
-  let occurrences = 0;
-  const blockCounts = new Float64Array(blocks + 1);
+  // Blocks: one per word n-gram length, one per character n-gram length, then metadata.
+  const collector = new OccurrenceCollector(config.hashBits, blocks + 1);
+  const add = (hash: number, block: number, start: number, end: number) => collector.add(hash, block, start, end);
   const ringCode = new Int32Array(8);
   const ringAt = new Int32Array(8);
-
-  function add(hash: number, block: number, start: number, end: number): void {
-    if (occurrences === occBucket.length) {
-      const needed = occurrences + 1;
-      occBucket = grow(occBucket, needed);
-      occBlock = grow(occBlock, needed);
-      occStart = grow(occStart, needed);
-      occEnd = grow(occEnd, needed);
-    }
-    occBucket[occurrences] = hash & mask;
-    occBlock[occurrences] = hash >>> 31 === 1 ? -(block + 1) : block + 1;
-    occStart[occurrences] = start;
-    occEnd[occurrences] = end;
-    occurrences += 1;
-    blockCounts[block] = (blockCounts[block] as number) + 1;
-  }
 
   function ngramPass(lower: string, dense: Float64Array): void {
     const n = lower.length;
@@ -214,8 +176,7 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
     const dense = new Float64Array(DENSE_FEATURE_NAMES.length);
     structureFeatures(request, source, dense);
     const lower = source.text.toLowerCase();
-    occurrences = 0;
-    blockCounts.fill(0);
+    collector.reset();
     ngramPass(lower, dense);
     const metaNames: string[] = [];
     for (const key of config.metadataKeys) {
@@ -225,76 +186,21 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
       add(hashString(name, META_SEED), blocks, metaNames.length, -1);
       metaNames.push(name);
     }
-    // Each n-gram block is scaled to unit length (for distinct n-grams), so a long prompt does not outweigh
-    // a short one by its number of n-grams alone; metadata indicators stay at 1.
-    const scale = new Float64Array(blocks + 1);
-    for (let b = 0; b < blocks; b += 1) scale[b] = blockCounts[b] === 0 ? 0 : 1 / Math.sqrt(blockCounts[b] as number);
-    scale[blocks] = 1;
-    let tableSize = 64;
-    while (tableSize < occurrences * 2) tableSize *= 2;
-    if (tableKey.length < tableSize) {
-      tableKey = new Int32Array(tableSize);
-      tableValue = new Float64Array(tableSize);
-      tableFirst = new Int32Array(tableSize);
-      slots = new Int32Array(tableSize);
-    }
-    tableKey.fill(-1, 0, tableSize);
-    const tableMask = tableSize - 1;
-    let distinct = 0;
-    for (let k = 0; k < occurrences; k += 1) {
-      const bucket = occBucket[k] as number;
-      const signed = occBlock[k] as number;
-      const block = (signed < 0 ? -signed : signed) - 1;
-      let slot = bucket & tableMask;
-      while (tableKey[slot] !== bucket && tableKey[slot] !== -1) slot = (slot + 1) & tableMask;
-      if (tableKey[slot] === -1) {
-        tableKey[slot] = bucket;
-        tableValue[slot] = 0;
-        tableFirst[slot] = k;
-        slots[distinct] = slot;
-        distinct += 1;
-      }
-      tableValue[slot] = (tableValue[slot] as number) + (signed < 0 ? -1 : 1) * (scale[block] as number);
-    }
-    let kept = 0;
-    const indices = new Int32Array(distinct);
-    const values = new Float64Array(distinct);
-    const origins = new Int32Array(distinct);
-    for (let k = 0; k < distinct; k += 1) {
-      const slot = slots[k] as number;
-      const value = tableValue[slot] as number;
-      if (value !== 0) {
-        indices[kept] = tableKey[slot] as number;
-        values[kept] = value;
-        origins[kept] = tableFirst[slot] as number;
-        kept += 1;
-      }
-    }
-    // Names are built only when asked for (explanations), from copies of the first occurrence's origin.
-    const originStart = new Int32Array(kept);
-    const originEnd = new Int32Array(kept);
-    const originKind = new Uint8Array(kept);
-    for (let k = 0; k < kept; k += 1) {
-      const occurrence = origins[k] as number;
-      const signed = occBlock[occurrence] as number;
-      const block = (signed < 0 ? -signed : signed) - 1;
-      originStart[k] = occStart[occurrence] as number;
-      originEnd[k] = occEnd[occurrence] as number;
-      originKind[k] = block === blocks ? KIND_META : block < wordNgrams.length ? KIND_WORD : KIND_CHAR;
-    }
+    // Names are built only when asked for (explanations), from the first occurrence's origin.
+    const { indices, values, originBlock, originStart, originEnd } = collector.merge(blocks);
     const embedding = embeddingOf(source.text, extractOptions.embedding);
     return {
       dense,
-      indices: indices.subarray(0, kept),
-      values: values.subarray(0, kept),
+      indices,
+      values,
       embedding,
       hashedName(k: number): string {
-        const kind = originKind[k];
-        if (kind === undefined) return `hashed:${k}`;
+        const block = originBlock[k];
+        if (block === undefined) return `hashed:${k}`;
         const start = originStart[k] as number;
-        if (kind === KIND_META) return `meta:${metaNames[start]}`;
+        if (block === blocks) return `meta:${metaNames[start]}`;
         const text = lower.slice(start, originEnd[k] as number).replace(/\s+/g, ' ');
-        return `${kind === KIND_WORD ? 'word' : 'char'}:${JSON.stringify(text)}`;
+        return `${block < wordNgrams.length ? 'word' : 'char'}:${JSON.stringify(text)}`;
       },
     };
   }
