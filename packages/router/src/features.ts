@@ -81,6 +81,90 @@ function isWordCode(c: number): boolean {
   return c >= 0xc0 && !(c >= 0x2000 && c < 0x2c00) && !(c >= 0x3000 && c < 0x3040) && !(c >= 0xff00 && c < 0xff10);
 }
 
+/** What the n-gram pass needs besides the text: the n-gram lengths, the collector and its ring buffers. */
+interface NgramContext {
+  readonly wordNgrams: readonly number[];
+  readonly charNgrams: readonly number[];
+  readonly collector: OccurrenceCollector;
+  readonly ringCode: Int32Array;
+  readonly ringAt: Int32Array;
+}
+
+/**
+ * One pass over the lowercased text: hashes word n-grams and character n-grams (whitespace collapsed)
+ * into the collector, and fills the word-level dense features.
+ */
+function ngramPass(lower: string, dense: Float64Array, context: NgramContext): void {
+  const { wordNgrams, charNgrams, collector, ringCode, ringAt } = context;
+  const maxChar = charNgrams.length === 0 ? 0 : (charNgrams[charNgrams.length - 1] as number);
+  const add = (hash: number, block: number, start: number, end: number) => collector.add(hash, block, start, end);
+  const n = lower.length;
+  let words = 0;
+  let wordChars = 0;
+  let longWords = 0;
+  let questionWords = 0;
+  let taskWords = 0;
+  // The last three words' hashes and starts, for word bigrams and trigrams.
+  let h1 = 0;
+  let h2 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let wordStart = -1;
+  let wordHashValue = FNV_OFFSET;
+  let streamLength = 0;
+  let lastWasSpace = true;
+  for (let i = 0; i <= n; i += 1) {
+    const c = i < n ? lower.charCodeAt(i) : 32;
+    if (isWordCode(c)) {
+      if (wordStart < 0) {
+        wordStart = i;
+        wordHashValue = FNV_OFFSET;
+      }
+      wordHashValue = fnvStep(wordHashValue, c);
+    } else if (wordStart >= 0) {
+      const length = i - wordStart;
+      words += 1;
+      wordChars += length;
+      if (length > 12) longWords += 1;
+      if (QUESTION_HASHES.has(wordHashValue)) questionWords += 1;
+      else if (TASK_HASHES.has(wordHashValue)) taskWords += 1;
+      for (let b = 0; b < wordNgrams.length; b += 1) {
+        const order = wordNgrams[b] as number;
+        if (order === 1) add(mix32(wordHashValue ^ (WORD_SEED[1] as number)), b, wordStart, i);
+        else if (order === 2 && words >= 2) add(combine(h1, wordHashValue, WORD_SEED[2] as number), b, s1, i);
+        else if (order === 3 && words >= 3)
+          add(combine(combine(h2, h1, WORD_SEED[3] as number), wordHashValue, WORD_SEED[3] as number), b, s2, i);
+      }
+      h2 = h1;
+      s2 = s1;
+      h1 = wordHashValue;
+      s1 = wordStart;
+      wordStart = -1;
+    }
+    if (maxChar === 0 || i === n) continue;
+    // Character n-grams over the text with whitespace runs collapsed to one space.
+    const space = c <= 32;
+    if (space && lastWasSpace) continue;
+    lastWasSpace = space;
+    const slot = streamLength & 7;
+    ringCode[slot] = space ? 32 : c;
+    ringAt[slot] = i;
+    streamLength += 1;
+    for (let b = 0; b < charNgrams.length; b += 1) {
+      const order = charNgrams[b] as number;
+      if (streamLength < order) break;
+      let h = FNV_OFFSET ^ CHAR_SEED ^ order;
+      for (let k = streamLength - order; k < streamLength; k += 1) h = fnvStep(h, ringCode[k & 7] as number);
+      add(mix32(h), wordNgrams.length + b, ringAt[(streamLength - order) & 7] as number, i + 1);
+    }
+  }
+  dense[DENSE.log_words] = Math.log1p(words);
+  dense[DENSE.mean_word_length] = words === 0 ? 0 : wordChars / words;
+  dense[DENSE.long_word_ratio] = words === 0 ? 0 : longWords / words;
+  dense[DENSE.question_words] = Math.log1p(questionWords);
+  dense[DENSE.task_words] = Math.log1p(taskWords);
+}
+
 /**
  * Builds the built-in feature extractor: length, structure, hashed word and character n-grams, request
  * metadata, and an optional embedding. No network, no model download; about a microsecond per hundred
@@ -95,81 +179,16 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
   }
   const wordNgrams = config.wordNgrams;
   const charNgrams = config.charNgrams;
-  const maxChar = charNgrams.length === 0 ? 0 : (charNgrams[charNgrams.length - 1] as number);
   const blocks = wordNgrams.length + charNgrams.length;
   // Blocks: one per word n-gram length, one per character n-gram length, then metadata.
   const collector = new OccurrenceCollector(config.hashBits, blocks + 1);
-  const add = (hash: number, block: number, start: number, end: number) => collector.add(hash, block, start, end);
-  const ringCode = new Int32Array(8);
-  const ringAt = new Int32Array(8);
-
-  function ngramPass(lower: string, dense: Float64Array): void {
-    const n = lower.length;
-    let words = 0;
-    let wordChars = 0;
-    let longWords = 0;
-    let questionWords = 0;
-    let taskWords = 0;
-    // The last three words' hashes and starts, for word bigrams and trigrams.
-    let h1 = 0;
-    let h2 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let wordStart = -1;
-    let wordHashValue = FNV_OFFSET;
-    let streamLength = 0;
-    let lastWasSpace = true;
-    for (let i = 0; i <= n; i += 1) {
-      const c = i < n ? lower.charCodeAt(i) : 32;
-      if (isWordCode(c)) {
-        if (wordStart < 0) {
-          wordStart = i;
-          wordHashValue = FNV_OFFSET;
-        }
-        wordHashValue = fnvStep(wordHashValue, c);
-      } else if (wordStart >= 0) {
-        const length = i - wordStart;
-        words += 1;
-        wordChars += length;
-        if (length > 12) longWords += 1;
-        if (QUESTION_HASHES.has(wordHashValue)) questionWords += 1;
-        else if (TASK_HASHES.has(wordHashValue)) taskWords += 1;
-        for (let b = 0; b < wordNgrams.length; b += 1) {
-          const order = wordNgrams[b] as number;
-          if (order === 1) add(mix32(wordHashValue ^ (WORD_SEED[1] as number)), b, wordStart, i);
-          else if (order === 2 && words >= 2) add(combine(h1, wordHashValue, WORD_SEED[2] as number), b, s1, i);
-          else if (order === 3 && words >= 3)
-            add(combine(combine(h2, h1, WORD_SEED[3] as number), wordHashValue, WORD_SEED[3] as number), b, s2, i);
-        }
-        h2 = h1;
-        s2 = s1;
-        h1 = wordHashValue;
-        s1 = wordStart;
-        wordStart = -1;
-      }
-      if (maxChar === 0 || i === n) continue;
-      // Character n-grams over the text with whitespace runs collapsed to one space.
-      const space = c <= 32;
-      if (space && lastWasSpace) continue;
-      lastWasSpace = space;
-      const slot = streamLength & 7;
-      ringCode[slot] = space ? 32 : c;
-      ringAt[slot] = i;
-      streamLength += 1;
-      for (let b = 0; b < charNgrams.length; b += 1) {
-        const order = charNgrams[b] as number;
-        if (streamLength < order) break;
-        let h = FNV_OFFSET ^ CHAR_SEED ^ order;
-        for (let k = streamLength - order; k < streamLength; k += 1) h = fnvStep(h, ringCode[k & 7] as number);
-        add(mix32(h), wordNgrams.length + b, ringAt[(streamLength - order) & 7] as number, i + 1);
-      }
-    }
-    dense[DENSE.log_words] = Math.log1p(words);
-    dense[DENSE.mean_word_length] = words === 0 ? 0 : wordChars / words;
-    dense[DENSE.long_word_ratio] = words === 0 ? 0 : longWords / words;
-    dense[DENSE.question_words] = Math.log1p(questionWords);
-    dense[DENSE.task_words] = Math.log1p(taskWords);
-  }
+  const context: NgramContext = {
+    wordNgrams,
+    charNgrams,
+    collector,
+    ringCode: new Int32Array(8),
+    ringAt: new Int32Array(8),
+  };
 
   function extract(request: CascadeRequest, extractOptions: ExtractOptions = {}): FeatureVector {
     const source = requestText(request, config.maxChars);
@@ -177,13 +196,13 @@ export function createFeatureExtractor(options: FeatureExtractorOptions = {}): F
     structureFeatures(request, source, dense);
     const lower = source.text.toLowerCase();
     collector.reset();
-    ngramPass(lower, dense);
+    ngramPass(lower, dense, context);
     const metaNames: string[] = [];
     for (const key of config.metadataKeys) {
       const value = request.metadata?.[key];
       if (value === undefined) continue;
       const name = `${key}=${String(value)}`;
-      add(hashString(name, META_SEED), blocks, metaNames.length, -1);
+      collector.add(hashString(name, META_SEED), blocks, metaNames.length, -1);
       metaNames.push(name);
     }
     // Names are built only when asked for (explanations), from the first occurrence's origin.

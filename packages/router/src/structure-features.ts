@@ -179,6 +179,55 @@ export function structureFeatures(request: CascadeRequest, source: RequestText, 
   }
   let urls = 0;
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) urls += 1;
+  writeStructure(request, source, out, {
+    upper,
+    digits,
+    visible,
+    codeSymbols,
+    fences,
+    jsonMarkers,
+    arithmetic,
+    latex,
+    questionMarks,
+    lines,
+    indented,
+    listItems,
+    choices,
+    asciiLetters,
+    urls,
+    scripts,
+  });
+}
+
+/** The raw counts of the structure scan. */
+interface StructureCounts {
+  readonly upper: number;
+  readonly digits: number;
+  readonly visible: number;
+  readonly codeSymbols: number;
+  readonly fences: number;
+  readonly jsonMarkers: number;
+  readonly arithmetic: number;
+  readonly latex: number;
+  readonly questionMarks: number;
+  readonly lines: number;
+  readonly indented: number;
+  readonly listItems: number;
+  readonly choices: number;
+  readonly asciiLetters: number;
+  readonly urls: number;
+  readonly scripts: readonly number[];
+}
+
+/** Turns the counts into features: counts squashed with log1p, shares as fractions. */
+function writeStructure(
+  request: CascadeRequest,
+  source: RequestText,
+  out: Float64Array,
+  counts: StructureCounts,
+): void {
+  const { upper, digits, visible, codeSymbols, fences, jsonMarkers, arithmetic, latex, questionMarks } = counts;
+  const { lines, indented, listItems, choices, asciiLetters, urls, scripts } = counts;
   const letters = asciiLetters + scripts.reduce((sum, count) => sum + count, 0);
   const share = (count: number, of: number) => (of === 0 ? 0 : count / of);
   // Tokens: about 4 characters each in Latin text; a rough estimate is enough to rank requests by size.
