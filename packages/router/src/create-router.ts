@@ -150,19 +150,13 @@ function tierIndex(tiers: readonly string[], tier: string | number, field: strin
   return index;
 }
 
-/**
- * Builds a router from a trained file: it starts each request at the cheapest tier whose calibrated
- * probability of a good-enough answer clears that tier's threshold, rounds up when the margin says it is
- * unsure, and falls back to the strongest tier. The same request always gets the same decision (sticky
- * sessions, when on, add the session's history). Bad options throw `ConfigError` naming the field.
- */
-export function createRouter(options: CreateRouterOptions): Router {
+/** Checks the options once and loads the file; a bad one throws `ConfigError` naming it. */
+function resolveSettings(options: CreateRouterOptions) {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new ConfigError(key, `unknown option (known: ${[...OPTION_KEYS].join(', ')})`);
   }
   const file = loadFile(options);
-  const tiers = file.tiers;
   const thresholds = resolveThresholds(file, options.thresholds);
   const margin = options.margin ?? 0;
   if (typeof margin !== 'number' || !(margin >= 0 && margin < 1)) {
@@ -173,6 +167,18 @@ export function createRouter(options: CreateRouterOptions): Router {
   if (options.classify !== undefined && typeof options.classify !== 'function') {
     throw new ConfigError('classify', 'must be a function');
   }
+  return { file, thresholds, margin, explain };
+}
+
+/**
+ * Builds a router from a trained file: it starts each request at the cheapest tier whose calibrated
+ * probability of a good-enough answer clears that tier's threshold, rounds up when the margin says it is
+ * unsure, and falls back to the strongest tier. The same request always gets the same decision (sticky
+ * sessions, when on, add the session's history). Bad options throw `ConfigError` naming the field.
+ */
+export function createRouter(options: CreateRouterOptions): Router {
+  const { file, thresholds, margin, explain } = resolveSettings(options);
+  const tiers = file.tiers;
   const extractor = createFeatureExtractor({
     features: file.features,
     ...(options.embed === undefined ? {} : { embed: options.embed }),

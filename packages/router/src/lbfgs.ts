@@ -16,6 +16,42 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
+ * The two-loop recursion: writes -H * gradient into `direction`, H the inverse-Hessian estimate from the
+ * kept correction pairs (steepest descent scaled by 1 / |gradient| when there are none yet).
+ */
+function searchDirection(
+  gradient: Float64Array,
+  s: readonly Float64Array[],
+  y: readonly Float64Array[],
+  rho: readonly number[],
+  alpha: Float64Array,
+  direction: Float64Array,
+  gradientNorm: number,
+): void {
+  const n = direction.length;
+  direction.set(gradient);
+  for (let k = s.length - 1; k >= 0; k -= 1) {
+    const a = (rho[k] as number) * dot(s[k] as Float64Array, direction);
+    alpha[k] = a;
+    const yk = y[k] as Float64Array;
+    for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) - a * (yk[i] as number);
+  }
+  const last = s.length - 1;
+  const gamma =
+    last >= 0
+      ? dot(s[last] as Float64Array, y[last] as Float64Array) / dot(y[last] as Float64Array, y[last] as Float64Array)
+      : 1 / gradientNorm;
+  for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) * gamma;
+  for (let k = 0; k < s.length; k += 1) {
+    const b = (rho[k] as number) * dot(y[k] as Float64Array, direction);
+    const sk = s[k] as Float64Array;
+    const a = alpha[k] as number;
+    for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) + (a - b) * (sk[i] as number);
+  }
+  for (let i = 0; i < n; i += 1) direction[i] = -(direction[i] as number);
+}
+
+/**
  * Minimises a smooth convex function with limited-memory BFGS and a backtracking (Armijo) line search.
  * `evaluate(x, gradient)` returns f(x) and writes its gradient. `x` is updated in place. Deterministic.
  */
@@ -42,27 +78,7 @@ export function lbfgs(
   for (; iteration < maxIterations; iteration += 1) {
     const gradientNorm = Math.sqrt(dot(gradient, gradient));
     if (gradientNorm < gradientTolerance) break;
-    // Two-loop recursion: direction = -H * gradient.
-    direction.set(gradient);
-    for (let k = s.length - 1; k >= 0; k -= 1) {
-      const a = (rho[k] as number) * dot(s[k] as Float64Array, direction);
-      alpha[k] = a;
-      const yk = y[k] as Float64Array;
-      for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) - a * (yk[i] as number);
-    }
-    const last = s.length - 1;
-    const gamma =
-      last >= 0
-        ? dot(s[last] as Float64Array, y[last] as Float64Array) / dot(y[last] as Float64Array, y[last] as Float64Array)
-        : 1 / gradientNorm;
-    for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) * gamma;
-    for (let k = 0; k < s.length; k += 1) {
-      const b = (rho[k] as number) * dot(y[k] as Float64Array, direction);
-      const sk = s[k] as Float64Array;
-      const a = alpha[k] as number;
-      for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) + (a - b) * (sk[i] as number);
-    }
-    for (let i = 0; i < n; i += 1) direction[i] = -(direction[i] as number);
+    searchDirection(gradient, s, y, rho, alpha, direction, gradientNorm);
     let slope = dot(direction, gradient);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.

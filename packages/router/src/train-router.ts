@@ -207,14 +207,13 @@ export interface RouterFit {
   readonly outOfFold: readonly Float64Array[];
 }
 
-/** Fits a router on `rows` of the examples, whose feature vectors are already extracted. */
-export function fitRouter(
+/** The inner folds over `rows`, stratified by how many tiers were good enough, each with its matrix. */
+function buildFolds(
   examples: readonly TrainingExample[],
   vectors: readonly FeatureVector[],
   rows: readonly number[],
   settings: TrainingSettings,
-): RouterFit {
-  const tiers = settings.tiers;
+): FoldData[] {
   const difficulty = rows.map((row) => (examples[row] as TrainingExample).labels.filter(Boolean).length);
   const foldOf = stratifiedFolds(difficulty, settings.folds, settings.seed);
   const folds: FoldData[] = [];
@@ -225,15 +224,24 @@ export function fitRouter(
       (foldOf[p] === f ? heldOutRows : trainRows).push(p);
     });
     if (heldOutRows.length === 0 || trainRows.length === 0) continue;
-    folds.push({
-      matrix: buildDesignMatrix(
-        vectors,
-        trainRows.map((p) => rows[p] as number),
-      ),
-      trainRows,
-      heldOutRows,
-    });
+    const matrix = buildDesignMatrix(
+      vectors,
+      trainRows.map((p) => rows[p] as number),
+    );
+    folds.push({ matrix, trainRows, heldOutRows });
   }
+  return folds;
+}
+
+/** Fits a router on `rows` of the examples, whose feature vectors are already extracted. */
+export function fitRouter(
+  examples: readonly TrainingExample[],
+  vectors: readonly FeatureVector[],
+  rows: readonly number[],
+  settings: TrainingSettings,
+): RouterFit {
+  const tiers = settings.tiers;
+  const folds = buildFolds(examples, vectors, rows, settings);
   const full = buildDesignMatrix(vectors, rows);
   const holder = { features: settings.features };
   const models: TierModelJson[] = [];
