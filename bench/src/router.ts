@@ -133,39 +133,7 @@ export async function routerBench(): Promise<BenchResult> {
   const folder = shared === undefined ? undefined : join(shared, 'zellinger_llm_cascades');
   return withTempDir(async (dir) => {
     const llama = LADDERS[1];
-    let pool: TrainingExample[];
-    let sets: { label: string; requests: CascadeRequest[] }[];
-    if (folder !== undefined) {
-      await importSplits(folder, dir);
-      pool = [...(await readEvalData({ data: join(dir, 'pooled.jsonl'), tiers: llama.tiers })).examples];
-      const prompts = (benchmark: string) =>
-        readFileSync(join(dir, `${benchmark}.jsonl`), 'utf8')
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => (JSON.parse(line) as { request: CascadeRequest }).request);
-      sets = [
-        { label: 'TriviaQA prompts', requests: prompts('triviaqa') },
-        { label: 'MMLU prompts', requests: prompts('mmlu') },
-        { label: 'GSM8K prompts (few-shot)', requests: prompts('gsm8k') },
-      ];
-    } else {
-      pool = syntheticPool();
-      sets = [
-        { label: 'synthetic, 200 characters', requests: syntheticRequests(300, 200, 1) },
-        { label: 'synthetic, 2,000 characters', requests: syntheticRequests(300, 2000, 2) },
-      ];
-    }
-    sets.push({
-      label: 'chat: system, 6 turns, metadata',
-      requests: syntheticRequests(300, 120, 3).map((r, i) => ({
-        system: 'You are a helpful support agent for an online shop.',
-        messages: [0, 1, 2, 3, 4, 5].map((k) => ({
-          role: k % 2 === 0 ? ('user' as const) : ('assistant' as const),
-          content: `${r.prompt} ${k}`,
-        })),
-        metadata: { tenant: `t${i % 7}`, feature: 'support', dataClass: 'internal', session: `s${i}` },
-      })),
-    });
+    const { pool, sets } = await latencyInputs(folder, dir);
     console.error('bench router: training the latency router and timing decisions...');
     const latencyFile = trainRouter({ examples: pool, tiers: llama.tiers, learner: LEARNER });
     const rows = latency(latencyFile, sets);
@@ -174,59 +142,8 @@ export async function routerBench(): Promise<BenchResult> {
     const logistic = timeTraining(big, llama.tiers, 'logistic');
     const stumps = timeTraining(big, llama.tiers, 'stumps');
 
-    const ladders: LadderResult[] = [];
-    let curve = '';
-    let learnerTable = '';
-    if (folder !== undefined) {
-      for (const benchmark of BENCHMARKS) {
-        for (const ladder of LADDERS) {
-          console.error(`bench router: ${benchmark}, ${ladder.label}...`);
-          const path = join(dir, `${benchmark}.jsonl`);
-          const { evaluation } = await evaluateSplit(path, ladder, LEARNER);
-          ladders.push(analyseLadder(benchmark, ladder, path, evaluation));
-        }
-      }
-      console.error('bench router: learner comparison and learning curve on the pooled splits...');
-      const pooled = join(dir, 'pooled.jsonl');
-      const comparison = [];
-      for (const learner of ['logistic', 'stumps', 'auto'] as const) {
-        const cpu = process.cpuUsage();
-        const { evaluation } = await evaluateSplit(
-          pooled,
-          llama,
-          learner,
-          learner === LEARNER ? [50, 100, 200, 400, 800] : undefined,
-        );
-        const used = process.cpuUsage(cpu);
-        comparison.push({ learner, evaluation, cpuS: (used.user + used.system) / 1e6 });
-      }
-      learnerTable = [
-        '| learner | held-out log loss per tier | held-out AUC per tier | held-out ECE per tier | area under error-cost | CPU for the 5-fold evaluation |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...comparison.map(
-          ({ learner, evaluation, cpuS }) =>
-            `| ${learner} | ${evaluation.calibration.map((c) => c.logLoss.toFixed(3)).join(' / ')} | ${evaluation.calibration.map((c) => c.auc.toFixed(3)).join(' / ')} | ${evaluation.calibration.map((c) => c.ece.toFixed(3)).join(' / ')} | ${evaluation.frontier?.areaUnderErrorCost.router.toFixed(4)} (random mix ${evaluation.frontier?.areaUnderErrorCost.randomMix.toFixed(4)}) | ${cpuS.toFixed(0)} s |`,
-        ),
-      ].join('\n');
-      const chosen = comparison.find((c) => c.learner === LEARNER)?.evaluation;
-      if (chosen !== undefined) {
-        curve = [
-          `Learning curve on the five splits pooled (${chosen.examples} queries, ${llama.label}, ${LEARNER}; each fold trains on a random subset of its training rows of the size shown and is measured on its whole held-out fold):`,
-          '',
-          '| training rows | mean held-out log loss | mean held-out AUC | area under error-cost | cost within 1 pt of the best tier |',
-          '| --- | --- | --- | --- | --- |',
-          ...chosen.learningCurve.map(
-            (p) =>
-              `| ${p.trainingSize} | ${p.logLoss.toFixed(3)} | ${p.auc.toFixed(3)} | ${p.areaUnderErrorCost?.toFixed(4) ?? '-'} | ${p.withinOfBestCostUsd === undefined ? 'none' : `$${(p.withinOfBestCostUsd * 1e6).toFixed(0)} per 1M`} |`,
-          ),
-          `| ${Math.floor((chosen.examples * 4) / 5)} (all) | ${mean(chosen.calibration.map((c) => c.logLoss)).toFixed(3)} | ${mean(chosen.calibration.map((c) => c.auc)).toFixed(3)} | ${chosen.frontier?.areaUnderErrorCost.router.toFixed(4)} | ${chosen.frontier?.withinOfBest === undefined ? 'none' : `$${(chosen.frontier.withinOfBest.costUsd * 1e6).toFixed(0)} per 1M`} |`,
-          '',
-          `Pooled, the ladder alone: ${chosen.frontier?.singles.map((s) => `${s.tier} ${(100 * s.accuracy).toFixed(1)}% at $${(s.costUsd * 1e6).toFixed(0)} per 1M`).join(', ')}. Out-of-fold calibration of the ${LEARNER} router:`,
-          '',
-          formatCalibration(chosen.calibration),
-        ].join('\n');
-      }
-    }
+    const { ladders, learnerTable, curve } =
+      folder === undefined ? { ladders: [], learnerTable: '', curve: '' } : await zellingerSections(dir);
     const latencyTable = [
       '| requests | mean characters | decide p50 | decide p99 | CPU per decision | ratio to 50 µs (p50) | decide without explanation p50 | features alone p50 |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -277,4 +194,104 @@ export async function routerBench(): Promise<BenchResult> {
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+/** The Zellinger sections: per split and ladder, the learner comparison and the learning curve. */
+async function zellingerSections(
+  dir: string,
+): Promise<{ ladders: LadderResult[]; learnerTable: string; curve: string }> {
+  const llama = LADDERS[1];
+  const ladders: LadderResult[] = [];
+  let curve = '';
+  for (const benchmark of BENCHMARKS) {
+    for (const ladder of LADDERS) {
+      console.error(`bench router: ${benchmark}, ${ladder.label}...`);
+      const path = join(dir, `${benchmark}.jsonl`);
+      const { evaluation } = await evaluateSplit(path, ladder, LEARNER);
+      ladders.push(analyseLadder(benchmark, ladder, path, evaluation));
+    }
+  }
+  console.error('bench router: learner comparison and learning curve on the pooled splits...');
+  const pooled = join(dir, 'pooled.jsonl');
+  const comparison = [];
+  for (const learner of ['logistic', 'stumps', 'auto'] as const) {
+    const cpu = process.cpuUsage();
+    const { evaluation } = await evaluateSplit(
+      pooled,
+      llama,
+      learner,
+      learner === LEARNER ? [50, 100, 200, 400, 800] : undefined,
+    );
+    const used = process.cpuUsage(cpu);
+    comparison.push({ learner, evaluation, cpuS: (used.user + used.system) / 1e6 });
+  }
+  const learnerTable = [
+    '| learner | held-out log loss per tier | held-out AUC per tier | held-out ECE per tier | area under error-cost | CPU for the 5-fold evaluation |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...comparison.map(
+      ({ learner, evaluation, cpuS }) =>
+        `| ${learner} | ${evaluation.calibration.map((c) => c.logLoss.toFixed(3)).join(' / ')} | ${evaluation.calibration.map((c) => c.auc.toFixed(3)).join(' / ')} | ${evaluation.calibration.map((c) => c.ece.toFixed(3)).join(' / ')} | ${evaluation.frontier?.areaUnderErrorCost.router.toFixed(4)} (random mix ${evaluation.frontier?.areaUnderErrorCost.randomMix.toFixed(4)}) | ${cpuS.toFixed(0)} s |`,
+    ),
+  ].join('\n');
+  const chosen = comparison.find((c) => c.learner === LEARNER)?.evaluation;
+  if (chosen !== undefined) {
+    curve = [
+      `Learning curve on the five splits pooled (${chosen.examples} queries, ${llama.label}, ${LEARNER}; each fold trains on a random subset of its training rows of the size shown and is measured on its whole held-out fold):`,
+      '',
+      '| training rows | mean held-out log loss | mean held-out AUC | area under error-cost | cost within 1 pt of the best tier |',
+      '| --- | --- | --- | --- | --- |',
+      ...chosen.learningCurve.map(
+        (p) =>
+          `| ${p.trainingSize} | ${p.logLoss.toFixed(3)} | ${p.auc.toFixed(3)} | ${p.areaUnderErrorCost?.toFixed(4) ?? '-'} | ${p.withinOfBestCostUsd === undefined ? 'none' : `$${(p.withinOfBestCostUsd * 1e6).toFixed(0)} per 1M`} |`,
+      ),
+      `| ${Math.floor((chosen.examples * 4) / 5)} (all) | ${mean(chosen.calibration.map((c) => c.logLoss)).toFixed(3)} | ${mean(chosen.calibration.map((c) => c.auc)).toFixed(3)} | ${chosen.frontier?.areaUnderErrorCost.router.toFixed(4)} | ${chosen.frontier?.withinOfBest === undefined ? 'none' : `$${(chosen.frontier.withinOfBest.costUsd * 1e6).toFixed(0)} per 1M`} |`,
+      '',
+      `Pooled, the ladder alone: ${chosen.frontier?.singles.map((s) => `${s.tier} ${(100 * s.accuracy).toFixed(1)}% at $${(s.costUsd * 1e6).toFixed(0)} per 1M`).join(', ')}. Out-of-fold calibration of the ${LEARNER} router:`,
+      '',
+      formatCalibration(chosen.calibration),
+    ].join('\n');
+  }
+  return { ladders, learnerTable, curve };
+}
+
+/** The training pool and the request sets timed: recorded prompts when the data is here, else synthetic. */
+async function latencyInputs(
+  folder: string | undefined,
+  dir: string,
+): Promise<{ pool: TrainingExample[]; sets: { label: string; requests: CascadeRequest[] }[] }> {
+  const llama = LADDERS[1];
+  let pool: TrainingExample[];
+  let sets: { label: string; requests: CascadeRequest[] }[];
+  if (folder !== undefined) {
+    await importSplits(folder, dir);
+    pool = [...(await readEvalData({ data: join(dir, 'pooled.jsonl'), tiers: llama.tiers })).examples];
+    const prompts = (benchmark: string) =>
+      readFileSync(join(dir, `${benchmark}.jsonl`), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => (JSON.parse(line) as { request: CascadeRequest }).request);
+    sets = [
+      { label: 'TriviaQA prompts', requests: prompts('triviaqa') },
+      { label: 'MMLU prompts', requests: prompts('mmlu') },
+      { label: 'GSM8K prompts (few-shot)', requests: prompts('gsm8k') },
+    ];
+  } else {
+    pool = syntheticPool();
+    sets = [
+      { label: 'synthetic, 200 characters', requests: syntheticRequests(300, 200, 1) },
+      { label: 'synthetic, 2,000 characters', requests: syntheticRequests(300, 2000, 2) },
+    ];
+  }
+  sets.push({
+    label: 'chat: system, 6 turns, metadata',
+    requests: syntheticRequests(300, 120, 3).map((r, i) => ({
+      system: 'You are a helpful support agent for an online shop.',
+      messages: [0, 1, 2, 3, 4, 5].map((k) => ({
+        role: k % 2 === 0 ? ('user' as const) : ('assistant' as const),
+        content: `${r.prompt} ${k}`,
+      })),
+      metadata: { tenant: `t${i % 7}`, feature: 'support', dataClass: 'internal', session: `s${i}` },
+    })),
+  });
+  return { pool, sets };
 }
