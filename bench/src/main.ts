@@ -12,7 +12,7 @@ import { reproMotDate } from './repro-mot-date.ts';
 import { reproStructuredRag } from './repro-structured-rag.ts';
 import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults } from './result-file.ts';
-import { routerBench } from './router.ts';
+import { routerBench, routerQualityBench } from './router.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
 
@@ -29,6 +29,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'repro-zellinger': reproZellinger,
   'repro-structured-rag': reproStructuredRag,
   router: routerBench,
+  'router-quality': routerQualityBench,
 };
 
 const wanted = process.argv.slice(2);
