@@ -3,6 +3,7 @@ import { scriptedProvider } from '@llm-cascade/core/test';
 import { describe, expect, it, vi } from 'vitest';
 import { decisionAttributes, toCascadeRouter } from './cascade-router.ts';
 import { createRouter } from './create-router.ts';
+import { DENSE } from './structure-features.ts';
 import { handFile, logit } from './testing/hand-file.ts';
 
 const TIERS = ['small', 'medium', 'large'];
@@ -63,6 +64,23 @@ describe('createRouter decisions', () => {
       { feature: 'meta:feature=hard', contribution: expect.closeTo(logit(0.7) - logit(0.9), 4) },
     ]);
     expect(createRouter({ model: file, explain: 0 }).decide(hard()).contributions).toEqual([]);
+  });
+
+  it('bounds a dense feature that barely varied in training to five standard deviations', () => {
+    const narrow = handFile(TIERS, [{ bias: 0 }, { bias: 0 }]);
+    const tokens = DENSE.log_tokens;
+    const dense = narrow.models[0]?.learner === 'logistic' ? [...narrow.models[0].dense] : [];
+    dense[tokens] = 1;
+    const model = {
+      ...narrow,
+      standardization: {
+        mean: narrow.standardization.mean.map((m, j) => (j === tokens ? 3 : m)),
+        scale: narrow.standardization.scale.map((s, j) => (j === tokens ? 0.001 : s)),
+      },
+      models: narrow.models.map((m) => ({ ...m, dense })),
+    };
+    const decision = createRouter({ model }).decide({ prompt: 'word '.repeat(2000) });
+    expect(decision.contributions[0]).toEqual({ feature: 'log_tokens', contribution: 5 });
   });
 
   it('rejects bad options, naming the field', () => {
