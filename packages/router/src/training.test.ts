@@ -6,7 +6,7 @@ import { seededRandom } from './random.ts';
 import { parseRouterFile, stringifyRouterFile } from './router-file.ts';
 import { syntheticExamples, syntheticRequest } from './testing/synthetic.ts';
 import { calibrationFunction } from './tier-model.ts';
-import { trainRouter } from './train-router.ts';
+import { chooseSharedThreshold, trainRouter } from './train-router.ts';
 
 const TIERS = ['small', 'medium', 'large'];
 
@@ -66,6 +66,30 @@ describe('trainRouter', () => {
     expect(() => trainRouter({ examples, tiers: TIERS, folds: 1 })).toThrow(/folds/);
     expect(() => trainRouter({ examples, tiers: TIERS, lerner: 'x' } as never)).toThrow(/lerner: unknown option/);
     expect(() => trainRouter({ examples: examples.slice(0, 2), tiers: TIERS })).toThrow(/examples/);
+  });
+});
+
+describe('default thresholds', () => {
+  it('take the lowest shared threshold within the tolerance, but never under 0.5', () => {
+    // Tier 0 is good exactly where its probability is high: any threshold above 0.1 routes without loss.
+    const probabilities = [Float64Array.from([0.95, 0.9, 0.1, 0.05])];
+    const labels = [
+      [true, true],
+      [true, true],
+      [false, true],
+      [false, true],
+    ];
+    expect(chooseSharedThreshold(probabilities, labels, 0.01)).toBe(0.5);
+    // Now one of the confident ones is wrong: only a threshold above 0.9 keeps the loss at zero.
+    const harder = [
+      [true, true],
+      [false, true],
+      [false, true],
+      [false, true],
+    ];
+    expect(chooseSharedThreshold(probabilities, harder, 0.01)).toBe(0.91);
+    // A quarter of the rows may be lost: 0.5 again.
+    expect(chooseSharedThreshold(probabilities, harder, 0.25)).toBe(0.5);
   });
 });
 
