@@ -9,7 +9,11 @@ export interface FeatureConfig {
   readonly hashBits: number;
   /** Word n-gram lengths. Default [1, 2]. */
   readonly wordNgrams: readonly number[];
-  /** Character n-gram lengths, over the lowercased text with whitespace collapsed. Default [3]. */
+  /**
+   * Character n-gram lengths, over the lowercased text with whitespace collapsed. Default none: on the
+   * Zellinger splits character 3-grams changed held-out log loss by under 0.004 and cost 60% of the
+   * extraction time. Turn them on ([3]) for scripts written without spaces, or code.
+   */
   readonly charNgrams: readonly number[];
   /**
    * Characters of text read for n-grams and structure: a longer request is read as its first and last
@@ -26,7 +30,7 @@ export interface FeatureConfig {
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = Object.freeze({
   hashBits: 16,
   wordNgrams: Object.freeze([1, 2]),
-  charNgrams: Object.freeze([3]),
+  charNgrams: Object.freeze([]),
   maxChars: 4096,
   metadataKeys: Object.freeze(['feature', 'tenant', 'dataClass']),
   embeddingDimensions: 0,

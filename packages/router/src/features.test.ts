@@ -4,7 +4,7 @@ import { resolveFeatureConfig } from './feature-config.ts';
 import { createFeatureExtractor } from './features.ts';
 import { DENSE } from './structure-features.ts';
 
-const extractor = createFeatureExtractor();
+const extractor = createFeatureExtractor({ features: { charNgrams: [3] } });
 
 function names(request: Parameters<typeof extractor.extract>[0]): string[] {
   const vector = extractor.extract(request);
@@ -15,7 +15,7 @@ describe('features', () => {
   it('is deterministic: the same request gives the same vector', () => {
     const request = { prompt: 'Why is the sky blue? Explain in two sentences.', metadata: { tenant: 'acme' } };
     const a = extractor.extract(request);
-    const b = createFeatureExtractor().extract(request);
+    const b = createFeatureExtractor({ features: { charNgrams: [3] } }).extract(request);
     expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
     expect(Array.from(a.values)).toEqual(Array.from(b.values));
     expect(Array.from(a.dense)).toEqual(Array.from(b.dense));
@@ -65,6 +65,18 @@ describe('features', () => {
     expect(found.some((name) => name.includes('other'))).toBe(false);
   });
 
+  it('reads no character n-grams by default', () => {
+    const vector = createFeatureExtractor().extract({ prompt: 'Prove the theorem' });
+    const found = Array.from(vector.indices, (_, k) => vector.hashedName(k));
+    expect(found.sort()).toEqual([
+      'word:"prove the"',
+      'word:"prove"',
+      'word:"the theorem"',
+      'word:"the"',
+      'word:"theorem"',
+    ]);
+  });
+
   it('scales each n-gram block to unit length, so size alone does not dominate', () => {
     const vector = extractor.extract({ prompt: 'alpha beta gamma delta epsilon zeta eta theta' });
     const norm = Math.sqrt(vector.values.reduce((sum, v) => sum + v * v, 0));
@@ -89,7 +101,7 @@ describe('features', () => {
   });
 
   it('bounds the work on a huge prompt to the read limit', () => {
-    const small = createFeatureExtractor({ features: { maxChars: 256 } });
+    const small = createFeatureExtractor({ features: { maxChars: 256, charNgrams: [3] } });
     const vector = small.extract({ prompt: `${'a'.repeat(1000)} middle ${'b'.repeat(1000)}` });
     const found = Array.from(vector.indices, (_, k) => vector.hashedName(k));
     expect(found.some((name) => name.includes('middle'))).toBe(false);
