@@ -11,7 +11,7 @@ export interface FeatureConfig {
   readonly wordNgrams: readonly number[];
   /**
    * Character n-gram lengths, over the lowercased text with whitespace collapsed. Default none: on the
-   * Zellinger splits character 3-grams changed held-out log loss by under 0.004 and cost 60% of the
+   * Zellinger splits character 3-grams changed held-out log loss by under 0.004 and cost about 60% of the
    * extraction time. Turn them on ([3]) for scripts written without spaces, or code.
    */
   readonly charNgrams: readonly number[];
