@@ -12,6 +12,7 @@ import { reproMotDate } from './repro-mot-date.ts';
 import { reproStructuredRag } from './repro-structured-rag.ts';
 import { reproZellinger } from './repro-zellinger.ts';
 import { BENCH_DIR, type BenchResult, loadResults, setWriteResults } from './result-file.ts';
+import { routerBench, routerQualityBench } from './router.ts';
 import { scale } from './scale.ts';
 import { soakBench } from './soak.ts';
 import { tuneConfidence } from './tune-confidence.ts';
@@ -32,6 +33,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'repro-structured-rag': reproStructuredRag,
   'tune-zellinger': tuneZellinger,
   'tune-confidence': tuneConfidence,
+  router: routerBench,
+  'router-quality': routerQualityBench,
 };
 
 const write = process.argv.includes('--write');

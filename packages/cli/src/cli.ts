@@ -38,8 +38,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       const { tuneCommand } = await import('@llm-cascade/eval');
       return tuneCommand(rest, io);
     }
+    case 'router': {
+      const { routerCommand } = await import('./router-command.ts');
+      return routerCommand(rest, io);
+    }
     case 'help':
-      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import', 'tune'].includes(rest[0])) {
+      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import', 'tune', 'router'].includes(rest[0])) {
         return runCli([rest[0], '--help'], io);
       }
       io.stdout.write(`${MAIN_HELP}\n`);

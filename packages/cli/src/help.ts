@@ -8,6 +8,7 @@ Commands:
   eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
   tune           Fit a cascade (ladder, order, thresholds) to recorded data; write a profile
+  router         Train the pre-generation router from recorded data or decision logs, or measure it
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)
