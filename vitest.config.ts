@@ -21,6 +21,7 @@ export default defineConfig({
       'packages/providers/openai',
       'packages/providers/anthropic',
       'packages/providers/replay',
+      'packages/store-redis',
       'packages/cli',
       'packages/eval',
       'examples/quickstart',
