@@ -30,7 +30,10 @@ export interface RedisStores extends Required<CascadeStores> {
   readonly budget: RedisBudgetLedger;
   readonly cache: RedisResponseCache;
   readonly audit: RedisAuditStore;
-  /** Closes the client when the factory created it (from `url`); a client you passed stays open. */
+  /**
+   * Closes the client when the factory created it (from `url`); a client you passed stays open. Not
+   * enumerable, so the object passes core's `stores` check as is (a spread copy leaves it behind).
+   */
   close(): Promise<void>;
 }
 
@@ -69,10 +72,24 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
     // Connection errors surface as rejected store calls (and core's store-fallback event); without a
     // listener node-redis would throw them as an unhandled 'error' event and end the process.
     own.on('error', () => undefined);
-    own.connect().catch(() => undefined);
-    client = own;
+    // Calls made before the first connection wait for it (within the command timeout) rather than fail
+    // at once as an offline client's would; later outages fail at once, with the offline queue off.
+    let firstConnect: Promise<unknown> | undefined = own.connect().then(
+      () => undefined,
+      () => undefined,
+    );
+    firstConnect.then(() => {
+      firstConnect = undefined;
+    });
+    client = {
+      sendCommand: async (args: string[]) => {
+        if (firstConnect !== undefined) await firstConnect;
+        return own.sendCommand(args);
+      },
+    };
     close = async () => {
-      if (own.isOpen) own.destroy();
+      // close() lets commands already sent finish (a breaker's save after a run, a settle).
+      if (own.isOpen) await own.close();
     };
   }
   const common = {
@@ -81,7 +98,7 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     ...(options.now === undefined ? {} : { now: options.now }),
   };
-  return {
+  const stores = {
     circuit: new RedisCircuitStore({
       ...common,
       ...(options.circuitTtlMs === undefined ? {} : { ttlMs: options.circuitTtlMs }),
@@ -89,6 +106,8 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
     budget: new RedisBudgetLedger(common),
     cache: new RedisResponseCache(common),
     audit: new RedisAuditStore(common),
-    close,
   };
+  // Not enumerable: core's `stores` option accepts only store names as keys, and this object goes there as is.
+  Object.defineProperty(stores, 'close', { value: close, enumerable: false });
+  return stores as RedisStores;
 }
