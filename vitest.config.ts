@@ -23,6 +23,7 @@ export default defineConfig({
       'packages/providers/anthropic',
       'packages/providers/replay',
       'packages/router',
+      'packages/store-redis',
       'packages/cli',
       'packages/eval',
       'examples/quickstart',

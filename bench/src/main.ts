@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'engine-overhead': engineOverhead,
   scale,
   soak: soakBench,
+  'store-redis': async () => (await import('./store-redis.ts')).storeRedisBench(),
   'gate-json-schema': gateJsonSchemaBench,
   'gate-logprob': gateLogprobBench,
   'gate-vote': gateVoteBench,

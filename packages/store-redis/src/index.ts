@@ -1,0 +1,10 @@
+export { RedisAuditStore } from './redis-audit-store.ts';
+export { RedisBudgetLedger } from './redis-budget-ledger.ts';
+export type { RedisCircuitStoreOptions } from './redis-circuit-store.ts';
+export { RedisCircuitStore } from './redis-circuit-store.ts';
+export type { RedisCommandClient } from './redis-commands.ts';
+export { RedisStoreError } from './redis-commands.ts';
+export { RedisResponseCache } from './redis-response-cache.ts';
+export type { RedisStores, RedisStoresOptions } from './redis-stores.ts';
+export { redisStores } from './redis-stores.ts';
+export type { RedisStoreOptions } from './store-options.ts';
