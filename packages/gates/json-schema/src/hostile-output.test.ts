@@ -1,8 +1,9 @@
+import { Worker } from 'node:worker_threads';
 import type { GateResult } from '@llm-cascade/core';
 import { gateContext } from '@llm-cascade/core/test';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { extractJson } from './extract-json.ts';
+import { extractJson, findNonFinite } from './extract-json.ts';
 import { jsonSchemaGate, MAX_DEPTH_LIMIT } from './json-schema-gate.ts';
 
 function sync<T>(result: GateResult<T> | Promise<GateResult<T>>): GateResult<T> {
@@ -90,6 +91,37 @@ describe('hostile model output fails the gate, never the process', () => {
     expect(sync(numbers.check(`[${'9'.repeat(400)}]`))).toMatchObject({ status: 'fail', reason: 'invalid-json' });
     const big = sync(numbers.check('[123456789012345678901234567890, 1e308, 5e-324, 1e-400]'));
     expect(big).toMatchObject({ status: 'pass', value: [1.2345678901234568e29, 1e308, 5e-324, 0] });
+  });
+
+  it('an exponent in a 1 MiB array nested 255 deep: the non-finite check runs in linear memory', async () => {
+    // Copying a path per element needed about 1.8 GB here; the frame walk fits a 96 MB heap with room to spare.
+    // A worker with a heap limit turns "too much memory" into a deterministic failure instead of a timing.
+    const url = new URL('./extract-json.ts', import.meta.url).href;
+    const code = `
+      import { parentPort } from 'node:worker_threads';
+      const { extractJson } = await import(${JSON.stringify(url)});
+      const text = '['.repeat(255) + '1e1' + ',0'.repeat(524000) + ']'.repeat(255);
+      const result = extractJson(text);
+      parentPort.postMessage({ ok: result.ok, length: text.length });`;
+    const outcome = await new Promise<unknown>((settle) => {
+      const worker = new Worker(code, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 96 } });
+      worker.once('message', (message) => {
+        settle(message);
+        void worker.terminate();
+      });
+      worker.once('error', (error) => settle({ error: (error as { code?: string }).code ?? String(error) }));
+    });
+    expect(outcome).toEqual({ ok: true, length: 1_048_513 });
+  });
+
+  it('finds a non-finite number and names its path', () => {
+    expect(findNonFinite([[1, { a: [2, Number.POSITIVE_INFINITY] }]])).toBe('$[0][1].a[1]');
+    expect(findNonFinite({ a: { 'b c': [Number.NEGATIVE_INFINITY] } })).toBe('$.a["b c"][0]');
+    expect(findNonFinite(Number.POSITIVE_INFINITY)).toBe('$');
+    expect(findNonFinite({ a: [1, 2, { b: 3 }], c: [] })).toBeUndefined();
+    const result = sync(anyObject.check('{"x": [1, {"y": [2, 1e999]}]}'));
+    expect(result).toMatchObject({ status: 'fail', reason: 'invalid-json' });
+    expect(result.feedback).toContain('$.x[1].y[1]');
   });
 
   it('lone surrogates, escaped or raw, parse and validate', () => {
