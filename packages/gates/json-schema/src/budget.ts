@@ -5,7 +5,7 @@
  */
 
 /** Milliseconds of pattern, format and uniqueItems checks one validation may spend before it fails closed. */
-export const VALIDATION_BUDGET_MS = 25;
+export const VALIDATION_BUDGET_MS = 15;
 
 /** Thrown by a check when the validation's budget is spent; the validator turns it into a failure. */
 export class BudgetExceededError extends Error {

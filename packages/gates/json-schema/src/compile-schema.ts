@@ -221,7 +221,10 @@ function checkAgainstMeta(schema: JsonSchema, draft: JsonSchemaDraft, formats: b
     throw new ConfigError(field, `does not compile as draft ${draft}: ${describeError(error)}`, { cause: error });
   }
   if (!valid) {
-    throw new ConfigError(field, `does not compile as draft ${draft}: ${meta.errorsText(meta.errors, { dataVar: 'schema' })}`);
+    throw new ConfigError(
+      field,
+      `does not compile as draft ${draft}: ${meta.errorsText(meta.errors, { dataVar: 'schema' })}`,
+    );
   }
 }
 

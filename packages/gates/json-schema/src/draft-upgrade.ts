@@ -34,7 +34,9 @@ const DRAFT_06 = [...DRAFT_04, 'const', 'contains', 'propertyNames'];
 const DRAFT_07 = [...DRAFT_06, 'if', 'then', 'else'];
 const DRAFT_2019 = [
   ...DRAFT_07.filter((keyword) => keyword !== 'dependencies'),
-  ...'$defs dependentRequired dependentSchemas unevaluatedItems unevaluatedProperties maxContains minContains'.split(' '),
+  ...'$defs dependentRequired dependentSchemas unevaluatedItems unevaluatedProperties maxContains minContains'.split(
+    ' ',
+  ),
 ];
 const ASSERTING: Readonly<Record<JsonSchemaDraft, ReadonlySet<string>>> = {
   '04': new Set(DRAFT_04),

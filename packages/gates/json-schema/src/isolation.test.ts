@@ -29,7 +29,10 @@ describe('every compile is isolated', () => {
     }
     // Every later schema of that draft still compiles and validates.
     for (let index = 0; index < 5; index += 1) {
-      const later = compileJsonSchema({ schema: { $schema: DRAFT_07, type: 'string', maxLength: index }, cache: false });
+      const later = compileJsonSchema({
+        schema: { $schema: DRAFT_07, type: 'string', maxLength: index },
+        cache: false,
+      });
       expect(later.validate('x'.repeat(index)).valid).toBe(true);
       expect(later.validate('x'.repeat(index + 1)).valid).toBe(false);
     }
@@ -50,14 +53,24 @@ describe('every compile is isolated', () => {
     expect(error.message).toContain('"https://schemas.example.com/leak.json"');
     // With its own registry the same reference resolves, to the registry's schema.
     const registry = [{ $id: 'https://schemas.example.com/leak.json', type: 'integer' }];
-    const own = compileJsonSchema({ schema: { $ref: 'https://schemas.example.com/leak.json' }, registry, cache: false });
+    const own = compileJsonSchema({
+      schema: { $ref: 'https://schemas.example.com/leak.json' },
+      registry,
+      cache: false,
+    });
     expect(own.validate(1).valid).toBe(true);
     expect(own.validate('a').valid).toBe(false);
   });
 
   it('two schemas with the same $id live side by side, each with its own content', () => {
-    const a = compileJsonSchema({ schema: { $id: 'https://schemas.example.com/same.json', type: 'string' }, cache: false });
-    const b = compileJsonSchema({ schema: { $id: 'https://schemas.example.com/same.json', type: 'number' }, cache: false });
+    const a = compileJsonSchema({
+      schema: { $id: 'https://schemas.example.com/same.json', type: 'string' },
+      cache: false,
+    });
+    const b = compileJsonSchema({
+      schema: { $id: 'https://schemas.example.com/same.json', type: 'number' },
+      cache: false,
+    });
     expect([a.validate('x').valid, a.validate(1).valid, b.validate('x').valid, b.validate(1).valid]).toEqual([
       true,
       false,

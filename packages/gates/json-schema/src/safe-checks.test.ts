@@ -56,10 +56,10 @@ describe('schema patterns cannot backtrack catastrophically', () => {
       schema: { type: 'array', items: { type: 'string', pattern: '^([a-z0-9]+)+$' } },
       cache: false,
     });
-    // About 200 x 8,000 hostile characters: seconds of RE2 work, far past the 25 ms budget.
+    // About 200 x 8,000 hostile characters: seconds of RE2 work, far past the 15 ms budget.
     const result = validator.validate(Array.from({ length: 200 }, () => `${'a'.repeat(7999)}!`));
     expect(result.valid).toBe(false);
-    if (!result.valid) expect(result.issues[0]?.message).toMatch(/could not be checked: the checks took over 25 ms/);
+    if (!result.valid) expect(result.issues[0]?.message).toMatch(/could not be checked: the checks took over 15 ms/);
   });
 
   it('a pattern RE2 cannot run fails at build time, unless the schema is trusted with `ecmascript`', () => {
@@ -112,7 +112,12 @@ describe('uniqueItems is linear', () => {
     expect(result.feedback).toMatch(/items ## 5 and 60000 are identical/);
     // Equality is JSON equality: key order does not matter, 1 and 1.0 are one number.
     const small = compileJsonSchema({ schema: { uniqueItems: true }, cache: false });
-    expect(small.validate([{ a: 1, b: 2 }, { b: 2, a: 1 }]).valid).toBe(false);
+    expect(
+      small.validate([
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ]).valid,
+    ).toBe(false);
     expect(small.validate([1, 1.0]).valid).toBe(false);
     expect(small.validate([1, '1', [1], { 1: 1 }]).valid).toBe(true);
   });

@@ -34,7 +34,8 @@ export const FORMAT_LENGTH_LIMITS: Readonly<Record<string, number>> = {
 const URL_RE2 = RE2JS.compile(
   '^(?i:https?|ftp)://(?:\\S+(?::\\S*)?@)?(?:((?:[1-9]\\d?|1\\d\\d|2[01]\\d|22[0-3])(?:\\.(?:1?\\d{1,2}|2[0-4]\\d|25[0-5])){2}(?:\\.(?:[1-9]\\d?|1\\d\\d|2[0-4]\\d|25[0-4])))|(?:(?:[a-zA-Z0-9\\x{a1}-\\x{ffff}]+-)*[a-zA-Z0-9\\x{a1}-\\x{ffff}]+)(?:\\.(?:[a-zA-Z0-9\\x{a1}-\\x{ffff}]+-)*[a-zA-Z0-9\\x{a1}-\\x{ffff}]+)*(?:\\.(?:[a-zA-Z\\x{a1}-\\x{ffff}]{2,})))(?::\\d{2,5})?(?:/\\S*)?$',
 );
-const PRIVATE_IPV4 = /^(?:(?:10|127)(?:\.\d{1,3}){3}|(?:169\.254|192\.168)(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})/;
+const PRIVATE_IPV4 =
+  /^(?:(?:10|127)(?:\.\d{1,3}){3}|(?:169\.254|192\.168)(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})/;
 
 /** `url` as ajv-formats defines it (http, https or ftp, public host), in linear time. */
 export function isUrl(value: string): boolean {

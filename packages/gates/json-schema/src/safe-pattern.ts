@@ -92,7 +92,8 @@ function quantifierAt(pattern: string, i: number): { min: number; max: number; e
 
 // ECMAScript's `.` and `\s` differ from RE2's: written out as explicit classes, outside character classes.
 const DOT = '[^\\n\\r\\u2028\\u2029]';
-const SPACE = '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+const SPACE =
+  '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
 
 // ECMAScript's long general-category names; RE2 knows the short ones and script names.
 const CATEGORIES: Readonly<Record<string, string>> = {
@@ -161,8 +162,7 @@ export function toRe2Syntax(pattern: string): string {
           out += `\\${next}{${propertyName(pattern.slice(i + 3, close))}}`;
           i = close - 1;
         }
-      }
-      else out += char + next;
+      } else out += char + next;
       i += 1;
     } else if (char === '[' && !inClass) {
       inClass = true;
