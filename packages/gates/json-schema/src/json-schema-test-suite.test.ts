@@ -23,14 +23,14 @@ interface SuiteGroup {
 }
 
 const DRAFTS: readonly { readonly folder: string; readonly draft: JsonSchemaDraft; readonly floor: number }[] = [
-  // Floors sit a few tenths of a point under the rates measured with the gate's defaults (04 99.35%,
-  // 06 99.52%, 07 99.57%, 2019-09 98.09%, 2020-12 94.69%), so a regression fails the check. What fails is
-  // ajv's: $ref siblings ignored before 2019-09, partial $dynamicRef/$recursiveRef, `enum: []` rejected,
-  // `__proto__` properties skipped, no vocabularies; plus 2020-12 format.json, which expects formats as
-  // annotations while the gate asserts them by default.
-  { folder: 'draft4', draft: '04', floor: 0.99 },
-  { folder: 'draft6', draft: '06', floor: 0.992 },
-  { folder: 'draft7', draft: '07', floor: 0.992 },
+  // Floors: 99.5% where the gate reaches it (04 99.51%, 06 99.64%, 07 99.68%, measured with the gate's
+  // defaults), and just under the measured rate where it does not yet (2019-09 98.09%, 2020-12 94.69%).
+  // What still fails is ajv's: partial $dynamicRef/$recursiveRef and unevaluated*, `enum: []` rejected,
+  // `__proto__` properties skipped, relative-URI refs that overflow its stack, no vocabularies; plus
+  // 2020-12 format.json, which expects formats as annotations while the gate asserts them by default.
+  { folder: 'draft4', draft: '04', floor: 0.995 },
+  { folder: 'draft6', draft: '06', floor: 0.995 },
+  { folder: 'draft7', draft: '07', floor: 0.995 },
   { folder: 'draft2019-09', draft: '2019-09', floor: 0.978 },
   { folder: 'draft2020-12', draft: '2020-12', floor: 0.944 },
 ];
@@ -117,6 +117,7 @@ describe.skipIf(dataDir === '')('JSON-Schema-Test-Suite (required tests), throug
       );
       expect(report.total).toBeGreaterThan(500);
       expect(rate).toBeGreaterThanOrEqual(floor);
-    });
+      // Every group compiles on an instance of its own (about 1 ms each): seconds per draft on a busy machine.
+    }, 60_000);
   }
 });
