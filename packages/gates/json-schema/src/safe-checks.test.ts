@@ -122,3 +122,12 @@ describe('uniqueItems is linear', () => {
     expect(small.validate([1, '1', [1], { 1: 1 }]).valid).toBe(true);
   });
 });
+
+describe('the patterns option', () => {
+  it('reaches the gate, is checked, and applies to JSON Schemas only', () => {
+    const trusted = jsonSchemaGate({ schema: { type: 'string', pattern: '^(?=.*\\d).+$' }, patterns: 'ecmascript' });
+    expect(sync(trusted.check('"a1"'))).toMatchObject({ status: 'pass' });
+    expect(() => jsonSchemaGate({ schema: { type: 'string', pattern: '^(?=.*\\d).+$' } })).toThrow(/ecmascript/);
+    expect(() => jsonSchemaGate({ schema: {}, patterns: 'fast' as never })).toThrow(/patterns/);
+  });
+});
