@@ -113,3 +113,21 @@ export function retainedCompiledSchemas(): { readonly instances: number; readonl
   }
   return { instances, schemas };
 }
+
+const metaSchemaLists = new Map<
+  JsonSchemaDraft,
+  readonly { readonly uri: string; readonly schema: boolean | object }[]
+>();
+
+/** The meta-schemas ajv ships for a draft (the draft's own and its vocabularies), by URI. */
+export function metaSchemasOf(draft: JsonSchemaDraft): readonly { readonly uri: string; readonly schema: never }[] {
+  let list = metaSchemaLists.get(draft);
+  if (list === undefined) {
+    const ajv = createAjv({ draft, formats: false, validateSchema: false });
+    list = Object.entries(ajv.schemas).flatMap(([uri, env]) =>
+      env === undefined ? [] : [{ uri, schema: env.schema as boolean | object }],
+    );
+    metaSchemaLists.set(draft, list);
+  }
+  return list as readonly { readonly uri: string; readonly schema: never }[];
+}

@@ -1,10 +1,12 @@
 import { ConfigError, type JsonSchema } from '@llm-cascade/core';
-import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
-import { createAjv, metaValidator, releaseId } from './ajv-instance.ts';
+import type { Ajv, AnySchema, ErrorObject } from 'ajv';
+import { createAjv, metaSchemasOf, metaValidator, releaseId } from './ajv-instance.ts';
 import { issuesFromAjv } from './ajv-issues.ts';
 import { BudgetExceededError, VALIDATION_BUDGET_MS, withBudget } from './budget.ts';
 import { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS, type JsonSchemaDraft } from './draft.ts';
 import { hasRefSiblings, upgradeTo2020 } from './draft-upgrade.ts';
+import type { SchemaNode } from './fallback-index.ts';
+import { compileFallback, needsFallback } from './fallback-validator.ts';
 import { hasCustomMeta, idOf, type RegistryEntry, registryEntries, registryKey } from './registry.ts';
 import type { PatternEngine } from './safe-pattern.ts';
 import {
@@ -46,6 +48,12 @@ export interface JsonSchemaValidator {
   readonly draft: JsonSchemaDraft;
   /** The cache key: a hash of the schema, its draft, the format setting and the registry. */
   readonly key: string;
+  /**
+   * `ajv` (generated code, the fast path) or `fallback`: the package's own spec-conformant evaluator, used
+   * for the features ajv gets wrong (`$dynamicRef`, `$recursiveRef`, `unevaluated*`, `enum: []`,
+   * a `__proto__` property) and for schemas that overflow ajv's compiler.
+   */
+  readonly engine: 'ajv' | 'fallback';
   /** Validates an already parsed value. Synchronous; never throws for any JSON value. */
   validate(value: unknown): JsonValidation;
 }
@@ -92,10 +100,18 @@ function failed(message: string): JsonValidation {
   return { valid: false, errorCount: 1, issues: [{ path: '$', message }] };
 }
 
-function wrap(validate: ValidateFunction, draft: JsonSchemaDraft, key: string): JsonSchemaValidator {
+/** A compiled check: ajv's validate function, or the fallback evaluator shaped like one. */
+interface CompiledCheck {
+  (value: unknown): boolean | Promise<unknown>;
+  errors?: ErrorObject[] | null;
+}
+
+function wrap(compiled: Compiled, draft: JsonSchemaDraft, key: string): JsonSchemaValidator {
+  const validate = compiled.validate;
   return {
     draft,
     key,
+    engine: compiled.engine,
     validate(value) {
       let valid: boolean;
       try {
@@ -180,7 +196,7 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   // ajv caches by object identity: compiling a private copy keeps a caller's later edits from reaching a
   // compiled validator.
   const copy = JSON.parse(canonical) as JsonSchema;
-  let validate: ValidateFunction;
+  let validate: Compiled;
   try {
     validate = compileIsolated({ schema: copy, draft, formats, patterns, entries, registryKey: regKey });
   } catch (error) {
@@ -234,7 +250,12 @@ function checkAgainstMeta(schema: JsonSchema, draft: JsonSchemaDraft, formats: b
  * the instance is freed with the validator. When the registry mixes drafts (or a draft 04-07 schema has
  * `$ref` siblings those drafts ignore), every schema is rewritten as draft 2020-12 and read by that class.
  */
-function compileIsolated(job: IsolatedCompile): ValidateFunction {
+interface Compiled {
+  readonly validate: CompiledCheck;
+  readonly engine: 'ajv' | 'fallback';
+}
+
+function compileIsolated(job: IsolatedCompile): Compiled {
   const { schema, draft, formats, patterns, entries } = job;
   const customMeta = hasCustomMeta(schema);
   if (!customMeta) checkAgainstMeta(schema, draft, formats, 'schema');
@@ -246,12 +267,17 @@ function compileIsolated(job: IsolatedCompile): ValidateFunction {
     }
     checkedRegistries.set(checked, true);
   }
+  const older = (from: JsonSchemaDraft): boolean => from !== '2019-09' && from !== '2020-12';
+  const fallback = needsFallback(
+    schema as SchemaNode,
+    entries.map((entry) => ({ schema: entry.schema as SchemaNode, uri: entry.uri })),
+  );
   const translate =
     entries.some((entry) => (entry.draft ?? draft) !== draft) ||
     hasRefSiblings(schema, draft) ||
-    entries.some((entry) => hasRefSiblings(entry.schema, entry.draft ?? draft));
+    entries.some((entry) => hasRefSiblings(entry.schema, entry.draft ?? draft)) ||
+    (fallback && older(draft));
   const engineDraft = translate ? '2020-12' : draft;
-  const ajv = createAjv({ draft: engineDraft, formats, validateSchema: customMeta, patterns });
   const read = (source: JsonSchema, from: JsonSchemaDraft, field: string): JsonSchema => {
     if (!translate) return source;
     try {
@@ -263,11 +289,36 @@ function compileIsolated(job: IsolatedCompile): ValidateFunction {
     }
   };
   const root = read(schema, draft, 'schema');
+  const registry = entries.map((entry) => ({
+    schema: read(entry.schema, entry.draft ?? draft, entry.field) as SchemaNode,
+    uri: entry.uri,
+  }));
+  const viaFallback = (): Compiled => ({
+    validate: compileFallback({
+      schema: root as SchemaNode,
+      registry,
+      dialect: engineDraft === '2019-09' ? '2019-09' : '2020-12',
+      formats,
+      patterns,
+      metaSchemas: metaSchemasOf(engineDraft),
+    }),
+    engine: 'fallback',
+  });
+  if (fallback && !customMeta) return viaFallback();
+  const ajv = createAjv({ draft: engineDraft, formats, validateSchema: customMeta, patterns });
   for (const id of [idOf(root), ...entries.flatMap((entry) => [entry.uri, idOf(entry.schema)])]) {
     if (id !== undefined) releaseId(ajv, id);
   }
-  for (const entry of entries) addEntry(ajv, read(entry.schema, entry.draft ?? draft, entry.field), entry);
-  return ajv.compile(root as AnySchema);
+  entries.forEach((entry, index) => {
+    addEntry(ajv, registry[index]?.schema as JsonSchema, entry);
+  });
+  try {
+    return { validate: ajv.compile(root as AnySchema), engine: 'ajv' };
+  } catch (error) {
+    // ajv's compiler recurses without end on some relative-URI reference layouts; the evaluator does not.
+    if (error instanceof RangeError && !customMeta) return viaFallback();
+    throw error;
+  }
 }
 
 function addEntry(ajv: Ajv, schema: JsonSchema, entry: RegistryEntry): void {

@@ -70,17 +70,29 @@ function bounded(name: string, check: StringCheck): StringCheck {
   };
 }
 
+const checks = new Map<string, StringCheck | undefined>();
+
+/** The bounded check of one format, as `addSafeFormats` installs it; undefined for a format it lacks. */
+export function safeFormatCheck(name: string): StringCheck | undefined {
+  if (!checks.has(name)) {
+    const format = (fullFormats as Record<string, Format | undefined>)[name];
+    const check = name === 'url' ? isUrl : format === undefined ? undefined : checkOf(format);
+    checks.set(name, check === undefined ? undefined : bounded(name, check));
+  }
+  return checks.get(name);
+}
+
 /**
  * Adds ajv-formats' full formats to an instance, each behind a length cap and the validation budget, with
  * `url` replaced by a linear-time check, so no string up to the size cap can stall a format check.
  */
 export function addSafeFormats(ajv: Ajv): void {
   for (const [name, format] of Object.entries(fullFormats)) {
-    const check = name === 'url' ? isUrl : checkOf(format);
+    const check = safeFormatCheck(name);
     if (check === undefined) {
       ajv.addFormat(name, format);
       continue;
     }
-    ajv.addFormat(name, { type: 'string', validate: bounded(name, check) });
+    ajv.addFormat(name, { type: 'string', validate: check });
   }
 }
