@@ -43,14 +43,17 @@ describe('hostile model output fails the gate, never the process', () => {
     expect(result).toMatchObject({ status: 'fail', reason: 'invalid-json' });
     expect(result.feedback).toMatch(/unterminated string/);
     const object = `{"a": 1${', "b": 2'.repeat(100_000)}`;
-    expect(sync(anyObject.check(object))).toMatchObject({ status: 'fail', reason: 'invalid-json' });
+    const uncapped = jsonSchemaGate({ schema: { type: 'object' }, maxValues: 1_000_000, maxKeys: 1_000_000 });
+    expect(sync(uncapped.check(object))).toMatchObject({ status: 'fail', reason: 'invalid-json' });
+    expect(sync(anyObject.check(object))).toMatchObject({ status: 'fail', reason: 'too-large' });
   });
 
   it('many openers that never close stay bounded (linear, not quadratic)', () => {
     // Each opener would scan to the end of ~900 KB; the extractor caps the retries.
     const text = Array.from({ length: 200 }, () => `{"k": 1, ${'"v": 2, '.repeat(640)}`).join('');
     expect(text.length).toBeGreaterThan(800_000);
-    expect(sync(anyObject.check(text))).toMatchObject({ status: 'fail', reason: 'invalid-json' });
+    const uncapped = jsonSchemaGate({ schema: { type: 'object' }, maxValues: 1_000_000, maxKeys: 1_000_000 });
+    expect(sync(uncapped.check(text))).toMatchObject({ status: 'fail', reason: 'invalid-json' });
     // Fence markers by the hundred thousand: one long run, many tiny fences, long runs with bodies.
     expect(sync(anyObject.check('```'.repeat(300_000)))).toMatchObject({ status: 'fail', reason: 'no-json' });
     expect(sync(anyObject.check('```a\n'.repeat(200_000)))).toMatchObject({ status: 'fail', reason: 'no-json' });
@@ -101,7 +104,7 @@ describe('hostile model output fails the gate, never the process', () => {
       import { parentPort } from 'node:worker_threads';
       const { extractJson } = await import(${JSON.stringify(url)});
       const text = '['.repeat(255) + '1e1' + ',0'.repeat(524000) + ']'.repeat(255);
-      const result = extractJson(text);
+      const result = extractJson(text, { maxValues: 1_000_000 });
       parentPort.postMessage({ ok: result.ok, length: text.length });`;
     const outcome = await new Promise<unknown>((settle) => {
       const worker = new Worker(code, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 96 } });
@@ -112,6 +115,22 @@ describe('hostile model output fails the gate, never the process', () => {
       worker.once('error', (error) => settle({ error: (error as { code?: string }).code ?? String(error) }));
     });
     expect(outcome).toEqual({ ok: true, length: 1_048_513 });
+  });
+
+  it('more values or keys than the caps: too-large before parsing (parse cost follows the count)', () => {
+    const zeros = `[${'0,'.repeat(100_000)}0]`;
+    const result = sync(anyObject.check(`{"a": ${zeros}}`));
+    expect(result).toMatchObject({ status: 'fail', reason: 'too-large' });
+    expect(result.feedback).toMatch(/more than 100000 values/);
+    expect(sync(jsonSchemaGate({ schema: true, maxValues: 200_000 }).check(zeros))).toMatchObject({ status: 'pass' });
+    const keys = `{${Array.from({ length: 20_001 }, (_, i) => `"k${i}":0`).join(',')}}`;
+    expect(sync(anyObject.check(keys))).toMatchObject({ status: 'fail', reason: 'too-large' });
+    expect(extractJson(keys, { maxKeys: 30_000 })).toMatchObject({ ok: true });
+    // Commas and colons inside strings are text, not values.
+    expect(extractJson(JSON.stringify({ a: ',:'.repeat(200_000) }))).toMatchObject({ ok: true });
+    // The item-1 input: one exponent in 524,000 elements is now refused before JSON.parse.
+    const text = `${'['.repeat(255)}1e1${',0'.repeat(524_000)}${']'.repeat(255)}`;
+    expect(sync(anyObject.check(text))).toMatchObject({ status: 'fail', reason: 'too-large' });
   });
 
   it('finds a non-finite number and names its path', () => {

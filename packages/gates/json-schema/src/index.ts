@@ -10,7 +10,13 @@ export { compileJsonSchema, defaultValidatorCache, MAX_ISSUES } from './compile-
 export type { JsonSchemaDraft } from './draft.ts';
 export { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS } from './draft.ts';
 export type { ExtractJsonFailureReason, ExtractJsonOptions, ExtractJsonResult, JsonSource } from './extract-json.ts';
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, extractJson } from './extract-json.ts';
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_KEYS,
+  DEFAULT_MAX_VALUES,
+  extractJson,
+} from './extract-json.ts';
 export { DEFAULT_MAX_FEEDBACK_ERRORS } from './feedback.ts';
 export type { FromJsonSchema, InferSchemaValue } from './infer-schema.ts';
 export type { JsonSchemaGate, JsonSchemaGateOptions, ResponseFormatOptions } from './json-schema-gate.ts';

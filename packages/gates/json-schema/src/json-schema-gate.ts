@@ -14,7 +14,13 @@ import {
   type JsonValidation,
 } from './compile-schema.ts';
 import type { JsonSchemaDraft } from './draft.ts';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, extractJson } from './extract-json.ts';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_KEYS,
+  DEFAULT_MAX_VALUES,
+  extractJson,
+} from './extract-json.ts';
 import { DEFAULT_MAX_FEEDBACK_ERRORS, extractionFeedback, schemaFeedback } from './feedback.ts';
 import type { InferSchemaValue } from './infer-schema.ts';
 import type { PatternEngine } from './safe-pattern.ts';
@@ -61,6 +67,10 @@ export interface JsonSchemaGateOptions<TSchema extends JsonSchema | StandardSche
   readonly maxBytes?: number;
   /** Nesting deeper than this fails with `too-deep`, checked before parsing. Default 256, at most 4096. */
   readonly maxDepth?: number;
+  /** More values (array elements, object members) than this fail with `too-large`, before parsing. Default 100,000. */
+  readonly maxValues?: number;
+  /** More object keys than this fail with `too-large`, before parsing. Default 20,000. */
+  readonly maxKeys?: number;
   /** Errors listed in the repair feedback; the rest are counted. Default 10. */
   readonly maxFeedbackErrors?: number;
   /** Where compiled JSON Schema validators are kept; `false` compiles afresh. Default: a process-wide LRU of 128. */
@@ -100,6 +110,8 @@ function checkOptions(options: unknown): asserts options is JsonSchemaGateOption
   }
   checkInteger('maxBytes', o.maxBytes, 1);
   checkInteger('maxDepth', o.maxDepth, 1, MAX_DEPTH_LIMIT);
+  checkInteger('maxValues', o.maxValues, 1);
+  checkInteger('maxKeys', o.maxKeys, 1);
   checkInteger('maxFeedbackErrors', o.maxFeedbackErrors, 1, 1000);
   if (o.formats !== undefined && typeof o.formats !== 'boolean') throw new ConfigError('formats', 'must be a boolean');
   if (o.patterns !== undefined && o.patterns !== 'linear' && o.patterns !== 'ecmascript') {
@@ -177,6 +189,8 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
   const name = options.name ?? 'json-schema';
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
+  const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   const maxFeedbackErrors = options.maxFeedbackErrors ?? DEFAULT_MAX_FEEDBACK_ERRORS;
   const formatOptions = options.responseFormat === false ? undefined : options.responseFormat;
   const schema: unknown = options.schema;
@@ -250,7 +264,7 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
   };
 
   const check = (text: string): GateResult<TValue> | Promise<GateResult<TValue>> => {
-    const extracted = extractJson(text, { maxBytes, maxDepth });
+    const extracted = extractJson(text, { maxBytes, maxDepth, maxValues, maxKeys });
     if (!extracted.ok) {
       return {
         status: 'fail',
