@@ -164,8 +164,10 @@ describe('memory follows the validators in use', () => {
     const gc = runInNewContext('gc') as () => void;
     const settle = async (): Promise<void> => {
       // WeakRefs made in this turn keep their targets alive until it ends; collect in a later one.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      gc();
+      for (let round = 0; round < 3; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        gc();
+      }
       await new Promise((resolve) => setTimeout(resolve, 0));
     };
     const cache = createValidatorCache<JsonSchemaValidator>({ size: 8 });
