@@ -123,9 +123,9 @@ describe('hostile model output fails the gate, never the process', () => {
     expect(result).toMatchObject({ status: 'fail', reason: 'too-large' });
     expect(result.feedback).toMatch(/more than 100000 values/);
     expect(sync(jsonSchemaGate({ schema: true, maxValues: 200_000 }).check(zeros))).toMatchObject({ status: 'pass' });
-    const keys = `{${Array.from({ length: 20_001 }, (_, i) => `"k${i}":0`).join(',')}}`;
+    const keys = `{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}`;
     expect(sync(anyObject.check(keys))).toMatchObject({ status: 'fail', reason: 'too-large' });
-    expect(extractJson(keys, { maxKeys: 30_000 })).toMatchObject({ ok: true });
+    expect(extractJson(keys, { maxKeys: 20_000 })).toMatchObject({ ok: true });
     // Commas and colons inside strings are text, not values.
     expect(extractJson(JSON.stringify({ a: ',:'.repeat(200_000) }))).toMatchObject({ ok: true });
     // The item-1 input: one exponent in 524,000 elements is now refused before JSON.parse.

@@ -69,7 +69,7 @@ export interface JsonSchemaGateOptions<TSchema extends JsonSchema | StandardSche
   readonly maxDepth?: number;
   /** More values (array elements, object members) than this fail with `too-large`, before parsing. Default 100,000. */
   readonly maxValues?: number;
-  /** More object keys than this fail with `too-large`, before parsing. Default 20,000. */
+  /** More object keys than this fail with `too-large`, before parsing. Default 10,000. */
   readonly maxKeys?: number;
   /** Errors listed in the repair feedback; the rest are counted. Default 10. */
   readonly maxFeedbackErrors?: number;
