@@ -161,6 +161,10 @@ describe('a registry may mix drafts', () => {
 describe('memory follows the validators in use', () => {
   it('compiled schemas retained by the process stay bounded by the cache, however many are compiled', async () => {
     setFlagsFromString('--expose_gc');
+    // V8's eval compilation cache keeps generated validator code (and through it, the ajv instance that
+    // made it) for a while at its own discretion; that is V8's memory, measured in the README. Off here, so
+    // the count is what this package retains, deterministically.
+    setFlagsFromString('--no-compilation-cache');
     const gc = runInNewContext('gc') as () => void;
     const settle = async (): Promise<void> => {
       // WeakRefs made in this turn keep their targets alive until it ends; collect in a later one.
@@ -176,12 +180,13 @@ describe('memory follows the validators in use', () => {
     for (let index = 0; index < 16; index += 1) compile(index);
     await settle();
     const warm = retainedCompiledSchemas();
-    for (let index = 16; index < 616; index += 1) compile(index);
+    for (let index = 16; index < 416; index += 1) compile(index);
     await settle();
     const after = retainedCompiledSchemas();
-    // 600 more compiles, 8 cached validators: the retained count does not grow with the compiles.
+    // 400 more compiles, 8 cached validators: the retained count does not grow with the compiles.
     expect(after.schemas - warm.schemas).toBeLessThanOrEqual(8);
     expect(after.instances - warm.instances).toBeLessThanOrEqual(8);
     expect(cache.size).toBe(8);
-  });
+    // Hundreds of compiles take seconds on a loaded machine.
+  }, 60_000);
 });
