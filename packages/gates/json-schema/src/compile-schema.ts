@@ -1,20 +1,23 @@
 import { ConfigError, type JsonSchema } from '@llm-cascade/core';
-import { Ajv, type Options as AjvOptions, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import type { Ajv, AnySchema, ErrorObject } from 'ajv';
+import { createAjv, metaSchemasOf, metaValidator, releaseId } from './ajv-instance.ts';
+import { issuesFromAjv } from './ajv-issues.ts';
+import { BudgetExceededError, VALIDATION_BUDGET_MS, withBudget } from './budget.ts';
 import { DEFAULT_DRAFT, detectDraft, JSON_SCHEMA_DRAFTS, type JsonSchemaDraft } from './draft.ts';
-import { formatPath, pointerSegments } from './json-path.ts';
+import { hasRefSiblings, upgradeTo2020 } from './draft-upgrade.ts';
+import type { SchemaNode } from './fallback-index.ts';
+import { compileFallback, needsFallback } from './fallback-validator.ts';
+import { hasCustomMeta, idOf, type RegistryEntry, registryEntries, registryKey } from './registry.ts';
+import type { PatternEngine } from './safe-pattern.ts';
 import {
   canonicalJson,
   createValidatorCache,
   DEFAULT_CACHE_SIZE,
-  hashJson,
   hashText,
   type ValidatorCache,
 } from './validator-cache.ts';
+
+export { issuesFromAjv, MAX_ISSUES } from './ajv-issues.ts';
 
 /**
  * Schemas that `$ref`s may point at, since remote references are never fetched: a map from URI to schema,
@@ -45,6 +48,12 @@ export interface JsonSchemaValidator {
   readonly draft: JsonSchemaDraft;
   /** The cache key: a hash of the schema, its draft, the format setting and the registry. */
   readonly key: string;
+  /**
+   * `ajv` (generated code, the fast path) or `fallback`: the package's own spec-conformant evaluator, used
+   * for the features ajv gets wrong (`$dynamicRef`, `$recursiveRef`, `unevaluated*`, `enum: []`,
+   * a `__proto__` property) and for schemas that overflow ajv's compiler.
+   */
+  readonly engine: 'ajv' | 'fallback';
   /** Validates an already parsed value. Synchronous; never throws for any JSON value. */
   validate(value: unknown): JsonValidation;
 }
@@ -57,118 +66,24 @@ export interface CompileJsonSchemaOptions {
   readonly defaultDraft?: JsonSchemaDraft;
   /** Schemas that `$ref`s may point at, preloaded by `$id`: nothing is ever fetched. */
   readonly registry?: JsonSchemaRegistry;
-  /** Assert `format` (email, date-time, uri...) with ajv-formats. Default true. */
+  /** Assert `format` (email, date-time, uri...) with ajv-formats, length-capped and linear. Default true. */
   readonly formats?: boolean;
+  /**
+   * How `pattern` and `patternProperties` run. `linear` (default): V8 for patterns it provably runs in
+   * linear time, RE2 for the rest; a pattern RE2 cannot express (lookaround, backreference) fails to
+   * compile. `ecmascript`: V8 for every pattern, as written: only for trusted schemas, since a
+   * backtracking pattern can then stall the event loop on model text.
+   */
+  readonly patterns?: PatternEngine;
   /** Where compiled validators are kept; `false` compiles afresh. Default: one cache shared by the process. */
   readonly cache?: ValidatorCache<JsonSchemaValidator> | false;
 }
-
-/** At most this many issues are kept from one validation; the count of all of them is kept too. */
-export const MAX_ISSUES = 100;
-
-type AjvInstance = Pick<Ajv, 'compile' | 'addSchema' | 'addMetaSchema' | 'removeSchema'>;
 
 const sharedCache: ValidatorCache<JsonSchemaValidator> = createValidatorCache({ size: DEFAULT_CACHE_SIZE });
 
 /** The cache `compileJsonSchema` and `jsonSchemaGate` use unless given their own. */
 export function defaultValidatorCache(): ValidatorCache<JsonSchemaValidator> {
   return sharedCache;
-}
-
-function createAjv(draft: JsonSchemaDraft, formats: boolean): AjvInstance {
-  // strict: false because real schemas carry keywords ajv does not know (OpenAI's, descriptions, examples).
-  // ownProperties: without it `required: ['constructor']` is met by `{}` through the prototype.
-  const options: AjvOptions = { strict: false, allErrors: true, validateFormats: formats, ownProperties: true };
-  let ajv: AjvInstance;
-  switch (draft) {
-    case '04':
-      ajv = new AjvDraft04.default(options);
-      break;
-    case '06': {
-      // Draft-06 is draft-07 without if/then/else and a few annotations; ajv validates it with the 07 class.
-      const draft07 = new Ajv(options);
-      draft07.addMetaSchema(draft06MetaSchema);
-      ajv = draft07;
-      break;
-    }
-    case '07':
-      ajv = new Ajv(options);
-      break;
-    case '2019-09':
-      ajv = new Ajv2019(options);
-      break;
-    case '2020-12':
-      ajv = new Ajv2020(options);
-      break;
-  }
-  if (formats) addFormats.default(ajv as Ajv);
-  return ajv;
-}
-
-interface PooledAjv {
-  readonly ajv: AjvInstance;
-  compiled: number;
-}
-
-// Creating an ajv instance and compiling its meta-schema costs 10-30 ms; compiling one schema on a warm
-// instance about 1 ms. So instances are pooled per (draft, formats, registry). Each compiled schema stays
-// referenced by its instance, so an instance is retired after RETIRE_AFTER schemas: memory then follows the
-// validators still in use, which keep their own instance alive.
-const POOL_SIZE = 16;
-const RETIRE_AFTER = 256;
-const pool = createValidatorCache<PooledAjv>({ size: POOL_SIZE });
-
-function newInstance(draft: JsonSchemaDraft, formats: boolean, registry: JsonSchemaRegistry | undefined): AjvInstance {
-  const ajv = createAjv(draft, formats);
-  if (registry !== undefined) loadRegistry(ajv, registry, 'registry');
-  return ajv;
-}
-
-function isIdCollision(error: unknown): boolean {
-  return error instanceof Error && /already exists/.test(error.message);
-}
-
-function compileOnPooled(
-  instanceKey: string,
-  draft: JsonSchemaDraft,
-  formats: boolean,
-  registry: JsonSchemaRegistry | undefined,
-  schema: AnySchema,
-): ValidateFunction {
-  let pooled = pool.get(instanceKey);
-  if (pooled === undefined) {
-    pooled = { ajv: newInstance(draft, formats, registry), compiled: 0 };
-    pool.set(instanceKey, pooled);
-  }
-  pooled.compiled += 1;
-  if (pooled.compiled >= RETIRE_AFTER) pool.delete(instanceKey);
-  try {
-    return pooled.ajv.compile(schema);
-  } catch (error) {
-    // A failed compile may have registered the schema's $id; take it back so the instance stays clean.
-    pooled.ajv.removeSchema(schema);
-    // Another schema with the same $id lives on the pooled instance: this one gets an instance of its own.
-    if (isIdCollision(error)) return newInstance(draft, formats, registry).compile(schema);
-    throw error;
-  }
-}
-
-const registryKeys = new WeakMap<object, string>();
-
-function registryKey(registry: JsonSchemaRegistry | undefined): string {
-  if (registry === undefined) return '';
-  let key = registryKeys.get(registry);
-  if (key === undefined) {
-    key = hashJson(registry);
-    registryKeys.set(registry, key);
-  }
-  return key;
-}
-
-function idOf(schema: JsonSchema): string | undefined {
-  if (typeof schema !== 'object' || schema === null) return undefined;
-  const id = schema.$id ?? schema.id;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 function describeError(error: unknown): string {
@@ -181,80 +96,31 @@ function missingRefOf(error: unknown): string | undefined {
   return typeof ref === 'string' ? ref : undefined;
 }
 
-function loadRegistry(ajv: AjvInstance, registry: JsonSchemaRegistry, field: string): void {
-  if (Array.isArray(registry)) {
-    registry.forEach((schema: JsonSchema, index) => {
-      const id = idOf(schema);
-      if (id === undefined) throw new ConfigError(`${field}[${index}]`, 'needs an `$id` to be referenced by');
-      addOne(ajv, schema, undefined, `${field}[${index}]`);
-    });
-    return;
-  }
-  for (const [uri, schema] of Object.entries(registry as { readonly [uri: string]: JsonSchema })) {
-    addOne(ajv, schema, uri, `${field}[${JSON.stringify(uri)}]`);
-  }
+function failed(message: string): JsonValidation {
+  return { valid: false, errorCount: 1, issues: [{ path: '$', message }] };
 }
 
-function addOne(ajv: AjvInstance, schema: JsonSchema, uri: string | undefined, field: string): void {
-  if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
-    throw new ConfigError(field, 'must be a JSON Schema (an object or a boolean)');
-  }
-  try {
-    ajv.addSchema(schema as AnySchema, uri);
-  } catch (error) {
-    throw new ConfigError(field, `is not a usable schema: ${describeError(error)}`, { cause: error });
-  }
+/** A compiled check: ajv's validate function, or the fallback evaluator shaped like one. */
+interface CompiledCheck {
+  (value: unknown): boolean | Promise<unknown>;
+  errors?: ErrorObject[] | null;
 }
 
-function messageOf(error: ErrorObject): string {
-  const base = error.message ?? `fails "${error.keyword}"`;
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `${base}: ${JSON.stringify(params.additionalProperty)}`;
-    case 'unevaluatedProperties':
-      return `${base}: ${JSON.stringify(params.unevaluatedProperty)}`;
-    case 'enum': {
-      const allowed = JSON.stringify(params.allowedValues);
-      return `${base}: ${allowed.length > 120 ? `${allowed.slice(0, 119)}…` : allowed}`;
-    }
-    case 'const': {
-      const allowed = JSON.stringify(params.allowedValue) ?? 'undefined';
-      return `${base}: ${allowed.length > 120 ? `${allowed.slice(0, 119)}…` : allowed}`;
-    }
-    default:
-      return base;
-  }
-}
-
-/** Turns ajv's errors into path-and-message issues, dropping exact repeats (anyOf branches repeat a lot). */
-export function issuesFromAjv(errors: readonly ErrorObject[]): SchemaIssue[] {
-  const issues: SchemaIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    if (issues.length >= MAX_ISSUES) break;
-    const issue = { path: formatPath(pointerSegments(error.instancePath)), message: messageOf(error) };
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues;
-}
-
-function wrap(validate: ValidateFunction, draft: JsonSchemaDraft, key: string): JsonSchemaValidator {
+function wrap(compiled: Compiled, draft: JsonSchemaDraft, key: string): JsonSchemaValidator {
+  const validate = compiled.validate;
   return {
     draft,
     key,
+    engine: compiled.engine,
     validate(value) {
       let valid: boolean;
       try {
-        valid = validate(value) === true;
+        valid = withBudget(VALIDATION_BUDGET_MS, () => validate(value) === true);
       } catch (error) {
-        // ajv can recurse without end on some $dynamicRef schemas; that fails the value, closed, and never
-        // escapes as a throw.
-        const message = `the validator could not check this value: ${describeError(error)}`;
-        return { valid: false, errorCount: 1, issues: [{ path: '$', message }] };
+        // Fails closed, never escapes as a throw: a check past the time budget or a string over a length
+        // cap (BudgetExceededError), or ajv recursing without end on some $dynamicRef schemas.
+        if (error instanceof BudgetExceededError) return failed(`the value could not be checked: ${error.message}`);
+        return failed(`the validator could not check this value: ${describeError(error)}`);
       }
       if (valid) return { valid: true };
       const errors = validate.errors ?? [];
@@ -300,6 +166,10 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
     );
   }
   const formats = options.formats ?? true;
+  const patterns = options.patterns ?? 'linear';
+  if (patterns !== 'linear' && patterns !== 'ecmascript') {
+    throw new ConfigError('patterns', `must be 'linear' or 'ecmascript', got ${JSON.stringify(patterns)}`);
+  }
   const draft = detectDraft(schema) ?? defaultDraft;
   let canonical: string;
   try {
@@ -317,18 +187,18 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   } catch (error) {
     throw new ConfigError('registry', `is not a JSON document: ${describeError(error)}`, { cause: error });
   }
-  const key = `${draft}:${formats ? 'f' : '-'}:${regKey}:${schemaKey}`;
+  const key = `${draft}:${formats ? 'f' : '-'}:${patterns === 'linear' ? 'l' : 'e'}:${regKey}:${schemaKey}`;
   const cache = options.cache === false ? undefined : (options.cache ?? sharedCache);
   const cached = cache?.get(key);
   if (cached !== undefined) return cached;
 
+  const entries = registryEntries(options.registry);
   // ajv caches by object identity: compiling a private copy keeps a caller's later edits from reaching a
-  // compiled validator, and gives every distinct schema its own entry.
-  const copy = JSON.parse(canonical) as AnySchema;
-  const instanceKey = `${draft}:${formats ? 'f' : '-'}:${regKey}`;
-  let validate: ValidateFunction;
+  // compiled validator.
+  const copy = JSON.parse(canonical) as JsonSchema;
+  let validate: Compiled;
   try {
-    validate = compileOnPooled(instanceKey, draft, formats, options.registry, copy);
+    validate = compileIsolated({ schema: copy, draft, formats, patterns, entries, registryKey: regKey });
   } catch (error) {
     if (ConfigError.isInstance(error)) throw error;
     const missing = missingRefOf(error);
@@ -344,4 +214,117 @@ export function compileJsonSchema(options: CompileJsonSchemaOptions): JsonSchema
   const validator = wrap(validate, draft, key);
   cache?.set(key, validator);
   return validator;
+}
+
+interface IsolatedCompile {
+  readonly schema: JsonSchema;
+  readonly draft: JsonSchemaDraft;
+  readonly formats: boolean;
+  readonly patterns: PatternEngine;
+  readonly entries: readonly RegistryEntry[];
+  readonly registryKey: string;
+}
+
+const checkedRegistries = createValidatorCache<true>({ size: 64 });
+
+/** Checks a schema against its draft's meta-schema on the shared meta instance, which never keeps it. */
+function checkAgainstMeta(schema: JsonSchema, draft: JsonSchemaDraft, formats: boolean, field: string): void {
+  const meta = metaValidator(draft, formats);
+  let valid: boolean;
+  try {
+    valid = meta.validateSchema(schema as AnySchema) === true;
+  } catch (error) {
+    throw new ConfigError(field, `does not compile as draft ${draft}: ${describeError(error)}`, { cause: error });
+  }
+  if (!valid) {
+    throw new ConfigError(
+      field,
+      `does not compile as draft ${draft}: ${meta.errorsText(meta.errors, { dataVar: 'schema' })}`,
+    );
+  }
+}
+
+/**
+ * Compiles on an ajv instance of its own, holding only this schema and its registry: nothing another gate
+ * compiled can answer its `$ref`s, a schema claiming a meta-schema's `$id` spoils nothing after it, and
+ * the instance is freed with the validator. When the registry mixes drafts (or a draft 04-07 schema has
+ * `$ref` siblings those drafts ignore), every schema is rewritten as draft 2020-12 and read by that class.
+ */
+interface Compiled {
+  readonly validate: CompiledCheck;
+  readonly engine: 'ajv' | 'fallback';
+}
+
+function compileIsolated(job: IsolatedCompile): Compiled {
+  const { schema, draft, formats, patterns, entries } = job;
+  const customMeta = hasCustomMeta(schema);
+  if (!customMeta) checkAgainstMeta(schema, draft, formats, 'schema');
+  // A registry is checked once per draft and format setting, not on every compile that uses it.
+  const checked = `${job.registryKey}:${draft}:${formats ? 'f' : '-'}`;
+  if (entries.length > 0 && checkedRegistries.get(checked) === undefined) {
+    for (const entry of entries) {
+      if (!entry.customMeta) checkAgainstMeta(entry.schema, entry.draft ?? draft, formats, entry.field);
+    }
+    checkedRegistries.set(checked, true);
+  }
+  const older = (from: JsonSchemaDraft): boolean => from !== '2019-09' && from !== '2020-12';
+  const fallback = needsFallback(
+    schema as SchemaNode,
+    entries.map((entry) => ({ schema: entry.schema as SchemaNode, uri: entry.uri })),
+  );
+  const translate =
+    entries.some((entry) => (entry.draft ?? draft) !== draft) ||
+    hasRefSiblings(schema, draft) ||
+    entries.some((entry) => hasRefSiblings(entry.schema, entry.draft ?? draft)) ||
+    (fallback && older(draft));
+  const engineDraft = translate ? '2020-12' : draft;
+  const read = (source: JsonSchema, from: JsonSchemaDraft, field: string): JsonSchema => {
+    if (!translate) return source;
+    try {
+      return upgradeTo2020(source, from);
+    } catch (error) {
+      throw new ConfigError(field, `cannot be read beside schemas of another draft: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+  };
+  const root = read(schema, draft, 'schema');
+  const registry = entries.map((entry) => ({
+    schema: read(entry.schema, entry.draft ?? draft, entry.field) as SchemaNode,
+    uri: entry.uri,
+  }));
+  const viaFallback = (): Compiled => ({
+    validate: compileFallback({
+      schema: root as SchemaNode,
+      registry,
+      dialect: engineDraft === '2019-09' ? '2019-09' : '2020-12',
+      formats,
+      patterns,
+      metaSchemas: metaSchemasOf(engineDraft),
+    }),
+    engine: 'fallback',
+  });
+  if (fallback && !customMeta) return viaFallback();
+  const ajv = createAjv({ draft: engineDraft, formats, validateSchema: customMeta, patterns });
+  for (const id of [idOf(root), ...entries.flatMap((entry) => [entry.uri, idOf(entry.schema)])]) {
+    if (id !== undefined) releaseId(ajv, id);
+  }
+  entries.forEach((entry, index) => {
+    addEntry(ajv, registry[index]?.schema as JsonSchema, entry);
+  });
+  try {
+    return { validate: ajv.compile(root as AnySchema), engine: 'ajv' };
+  } catch (error) {
+    // ajv's compiler recurses without end on some relative-URI reference layouts; the evaluator does not.
+    if (error instanceof RangeError && !customMeta) return viaFallback();
+    throw error;
+  }
+}
+
+function addEntry(ajv: Ajv, schema: JsonSchema, entry: RegistryEntry): void {
+  try {
+    ajv.addSchema(schema as AnySchema, entry.uri);
+  } catch (error) {
+    throw new ConfigError(entry.field, `is not a usable schema: ${describeError(error)}`, { cause: error });
+  }
 }

@@ -17,6 +17,15 @@ describe('extractJson: where the JSON is', () => {
     expect(value('null')).toBeNull();
   });
 
+  it('a whole answer that is one JSON string is that string, not the brackets inside it', () => {
+    expect(value('"see {x}"')).toBe('see {x}');
+    expect(value(' "a [1, 2] list"\n')).toBe('a [1, 2] list');
+    expect(value('"{\\"a\\": 1}"')).toBe('{"a": 1}');
+    expect(value('```json\n"see {x}"\n```')).toBe('see {x}');
+    // Prose that merely starts and ends with quotes is not one string: the value inside is still found.
+    expect(value('"a" then {"b": 1} then "c"')).toEqual({ b: 1 });
+  });
+
   it('takes the JSON out of a ```json fence, with prose before and after', () => {
     const text =
       'Sure! Here is the result:\n\n```json\n{"city": "Paris", "tags": ["a", "b"]}\n```\n\nLet me know if you need more.';

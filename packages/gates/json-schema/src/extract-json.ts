@@ -4,6 +4,14 @@ import { formatPath } from './json-path.ts';
 export const DEFAULT_MAX_BYTES = 1_048_576;
 /** Default cap on bracket nesting, checked before `JSON.parse` ever sees the text. */
 export const DEFAULT_MAX_DEPTH = 256;
+/**
+ * Default caps on how many values (array elements and object members) and object keys one JSON value may
+ * hold, checked by the scan before `JSON.parse`: parsing cost follows the count, not the bytes. Measured on
+ * Node 24 here: 100,000 array elements parse in 6 ms (best of 7), 10,000 distinct keys in 4 ms, while a
+ * 1 MiB answer of 524,000 elements takes 47 ms and one of 50,000 keys 112 ms.
+ */
+export const DEFAULT_MAX_VALUES = 100_000;
+export const DEFAULT_MAX_KEYS = 10_000;
 
 // After a candidate runs off the end of the text unclosed, later openers are still tried (prose may hold a
 // stray `{` before the real JSON), but each such retry can cost a scan to the end: cap them so hostile
@@ -24,6 +32,16 @@ export interface ExtractJsonOptions {
   readonly maxBytes?: number;
   /** Deeper bracket nesting (outside strings) fails with `too-deep` before parsing. Default 256. */
   readonly maxDepth?: number;
+  /** More values (elements and members, counted outside strings) fail with `too-large` before parsing. Default 100,000. */
+  readonly maxValues?: number;
+  /** More object keys (counted outside strings) fail with `too-large` before parsing. Default 10,000. */
+  readonly maxKeys?: number;
+}
+
+interface Caps {
+  readonly maxDepth: number;
+  readonly maxValues: number;
+  readonly maxKeys: number;
 }
 
 /** Why no JSON value came out of the text. */
@@ -54,15 +72,19 @@ type Scan =
   /** `numbers`: an exponent or a 309+ digit run appeared outside strings, so a number may overflow. */
   | { readonly kind: 'complete'; readonly end: number; readonly numbers: boolean }
   | { readonly kind: 'unclosed'; readonly inString: boolean }
-  | { readonly kind: 'too-deep' };
+  | { readonly kind: 'too-deep' }
+  | { readonly kind: 'too-many'; readonly what: 'values' | 'keys' };
 
 /**
  * Walks one bracketed value from `start` (an opener), skipping string contents, and stops at the bracket
  * that closes it, at `limit`, or as soon as the nesting passes `maxDepth`. It never recurses, so no input
  * can overflow the stack; it does not check that bracket kinds match (JSON.parse does that next).
  */
-function scanValue(text: string, start: number, limit: number, maxDepth: number): Scan {
+function scanValue(text: string, start: number, limit: number, caps: Caps): Scan {
+  const { maxDepth } = caps;
   let depth = 0;
+  let values = 0;
+  let keys = 0;
   let digits = 0;
   let numbers = false;
   let i = start;
@@ -96,6 +118,14 @@ function scanValue(text: string, start: number, limit: number, maxDepth: number)
     if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       depth += 1;
       if (depth > maxDepth) return { kind: 'too-deep' };
+      values += 1;
+      if (values > caps.maxValues) return { kind: 'too-many', what: 'values' };
+    } else if (code === 0x2c) {
+      values += 1;
+      if (values > caps.maxValues) return { kind: 'too-many', what: 'values' };
+    } else if (code === 0x3a) {
+      keys += 1;
+      if (keys > caps.maxKeys) return { kind: 'too-many', what: 'keys' };
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       depth -= 1;
       if (depth === 0) return { kind: 'complete', end: i + 1, numbers };
@@ -122,17 +152,47 @@ export function truncate(message: string, limit: number): string {
   return `${message.slice(0, cut)}…`;
 }
 
-function findNonFinite(root: unknown): string | undefined {
-  // Iterative, so a deep value (maxDepth may be raised) cannot overflow the stack.
-  const stack: [unknown, (string | number)[]][] = [[root, []]];
-  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
-    const [value, path] = entry;
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return formatPath(path);
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i += 1) stack.push([value[i], [...path, i]]);
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, item] of Object.entries(value)) stack.push([item, [...path, key]]);
+interface Frame {
+  readonly container: unknown[] | Record<string, unknown>;
+  readonly keys: readonly string[] | undefined;
+  index: number;
+}
+
+/**
+ * The path to the first number that is not finite, or undefined. A depth-first walk over explicit frames:
+ * the path exists only as the frame stack (at most the nesting depth) and is written out once, on a find,
+ * so time is linear in the value's size and extra memory linear in its depth. (Copying a path per element
+ * took 4.7 s and 1.8 GB on a 1 MiB array nested 255 deep.)
+ */
+export function findNonFinite(root: unknown): string | undefined {
+  if (typeof root === 'number') return Number.isFinite(root) ? undefined : '$';
+  const frames: Frame[] = [];
+  const enter = (value: unknown): void => {
+    if (Array.isArray(value)) frames.push({ container: value, keys: undefined, index: 0 });
+    else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      frames.push({ container: record, keys: Object.keys(record), index: 0 });
+    }
+  };
+  enter(root);
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1] as Frame;
+    const length = frame.keys === undefined ? (frame.container as unknown[]).length : frame.keys.length;
+    if (frame.index >= length) {
+      frames.pop();
+      continue;
+    }
+    const item =
+      frame.keys === undefined
+        ? (frame.container as unknown[])[frame.index]
+        : (frame.container as Record<string, unknown>)[frame.keys[frame.index] as string];
+    frame.index += 1;
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) {
+        return formatPath(frames.map((f) => (f.keys === undefined ? f.index - 1 : (f.keys[f.index - 1] as string))));
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      enter(item);
     }
   }
   return undefined;
@@ -140,7 +200,7 @@ function findNonFinite(root: unknown): string | undefined {
 
 type Attempt =
   | { readonly ok: true; readonly value: unknown; readonly start: number; readonly end: number }
-  | { readonly ok: false; readonly reason: 'invalid-json' | 'too-deep'; readonly message: string }
+  | { readonly ok: false; readonly reason: 'invalid-json' | 'too-deep' | 'too-large'; readonly message: string }
   | undefined;
 
 /**
@@ -170,16 +230,20 @@ function parseSlice(text: string, start: number, end: number, numbers: boolean):
  * Finds the first complete bracketed JSON value in `text[from, limit)`. Returns the parsed value, the most
  * telling failure, or undefined when there is no opener at all.
  */
-function findValue(text: string, from: number, limit: number, maxDepth: number): Attempt {
+function findValue(text: string, from: number, limit: number, caps: Caps): Attempt {
   let failure: Attempt;
   let retries = 0;
   let position = from;
   for (;;) {
     const start = nextOpener(text, position, limit);
     if (start === -1) return failure;
-    const scan = scanValue(text, start, limit, maxDepth);
+    const scan = scanValue(text, start, limit, caps);
     if (scan.kind === 'too-deep') {
-      return { ok: false, reason: 'too-deep', message: `the JSON nests deeper than ${maxDepth} levels` };
+      return { ok: false, reason: 'too-deep', message: `the JSON nests deeper than ${caps.maxDepth} levels` };
+    }
+    if (scan.kind === 'too-many') {
+      const cap = scan.what === 'values' ? caps.maxValues : caps.maxKeys;
+      return { ok: false, reason: 'too-large', message: `the JSON holds more than ${cap} ${scan.what}` };
     }
     if (scan.kind === 'complete') {
       const parsed = parseSlice(text, start, scan.end, scan.numbers);
@@ -214,6 +278,25 @@ function opensLikeJson(text: string, start: number, limit: number): boolean {
   const next = text.charAt(i);
   if (text.charCodeAt(start) === OPEN_BRACE) return next === '"' || next === '}';
   return /["\d\-{[\]]/.test(next) || /^(true|false|null)\b/.test(text.slice(i, i + 6));
+}
+
+/**
+ * A region that is, as a whole, one JSON string (`"see {x}"`): that string is the answer, and the brackets
+ * inside it are text, not a value to pull out. Tried before the bracket search for that reason.
+ */
+function parseWholeString(text: string, from: number, limit: number): Attempt {
+  let start = from;
+  while (start < limit && isJsonSpace(text.charCodeAt(start))) start += 1;
+  if (text.charCodeAt(start) !== QUOTE) return undefined;
+  let end = limit;
+  while (end > start && isJsonSpace(text.charCodeAt(end - 1))) end -= 1;
+  if (end - start < 2 || text.charCodeAt(end - 1) !== QUOTE) return undefined;
+  const parsed = parseSlice(text, start, end, false);
+  return parsed?.ok === true ? parsed : undefined;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
 /** A bare scalar answer (`42`, `"yes"`, `true`) when the whole region is one. */
@@ -279,10 +362,12 @@ function fencesOf(text: string, from: number): Fence[] {
 /**
  * Pulls the first JSON value out of a model's raw answer: inside a Markdown code fence when there is one,
  * otherwise the first complete `{...}` or `[...]` in the text, with prose before and after ignored and a
- * leading BOM skipped; a whole answer that is a bare scalar (`42`, `"yes"`) counts too.
+ * leading BOM skipped; a whole answer that is a bare scalar (`42`, `"yes"`) counts too, and a whole answer that
+ * is one JSON string (`"see {x}"`) is that string, never the brackets inside it.
  *
  * Hostile output is bounded before `JSON.parse` sees it: a text over `maxBytes` fails `too-large`, nesting
- * over `maxDepth` (counted outside strings) fails `too-deep`. The scan is iterative and linear in the text,
+ * over `maxDepth` (counted outside strings) fails `too-deep`, and more than `maxValues` values or `maxKeys` keys
+ * fails `too-large`. The scan is iterative and linear in the text,
  * and the value comes from `JSON.parse`, so nothing is ever evaluated and `__proto__` keys stay plain own
  * properties. A number too large for a double (`1e400`) fails `invalid-json` rather than becoming Infinity.
  *
@@ -291,7 +376,11 @@ function fencesOf(text: string, from: number): Fence[] {
  */
 export function extractJson(text: string, options: ExtractJsonOptions = {}): ExtractJsonResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const caps: Caps = {
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxValues: options.maxValues ?? DEFAULT_MAX_VALUES,
+    maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS,
+  };
   if (typeof text !== 'string') return { ok: false, reason: 'no-json', message: 'the answer is not text' };
   // A UTF-16 unit is 1 to 3 UTF-8 bytes: the exact count is only needed between length and 3 x length.
   if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
@@ -300,14 +389,21 @@ export function extractJson(text: string, options: ExtractJsonOptions = {}): Ext
   const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let failure: Attempt;
   for (const fence of fencesOf(text, from)) {
-    const found = findValue(text, fence.start, fence.end, maxDepth) ?? parseScalar(text, fence.start, fence.end);
+    const found =
+      parseWholeString(text, fence.start, fence.end) ??
+      findValue(text, fence.start, fence.end, caps) ??
+      parseScalar(text, fence.start, fence.end);
     if (found === undefined) continue;
     if (found.ok) return { ...found, source: 'fence' };
-    if (found.reason === 'too-deep') return { ok: false, reason: found.reason, message: found.message };
+    if (found.reason !== 'invalid-json') return { ok: false, reason: found.reason, message: found.message };
     failure ??= found;
   }
   // No fence held a value: the JSON may sit outside the fences (or there were none).
-  const found = findValue(text, from, text.length, maxDepth) ?? parseScalar(text, from, text.length) ?? failure;
+  const found =
+    parseWholeString(text, from, text.length) ??
+    findValue(text, from, text.length, caps) ??
+    parseScalar(text, from, text.length) ??
+    failure;
   if (found === undefined) return { ok: false, reason: 'no-json', message: 'the answer contains no JSON value' };
   if (found.ok) return { ...found, source: 'text' };
   return { ok: false, reason: found.reason, message: truncate(found.message, MESSAGE_LIMIT) };

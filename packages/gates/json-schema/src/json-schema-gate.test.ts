@@ -86,6 +86,12 @@ describe('jsonSchemaGate: verdicts', () => {
     expect(deep.feedback).toMatch(/deeper than 3/);
   });
 
+  it('a bare JSON string answer holding brackets is the string, for a string schema', () => {
+    const text = jsonSchemaGate({ schema: { type: 'string' } });
+    expect(sync(text.check('"see {x}"'))).toMatchObject({ status: 'pass', value: 'see {x}' });
+    expect(sync(text.check('"pick [a] or [b]"'))).toMatchObject({ status: 'pass', value: 'pick [a] or [b]' });
+  });
+
   it('caps the feedback: at most maxFeedbackErrors lines, each cut short, then a count', () => {
     const numbers = jsonSchemaGate({ schema: { type: 'array', items: { type: 'number' } }, maxFeedbackErrors: 3 });
     const result = sync(numbers.check(JSON.stringify(Array.from({ length: 50 }, (_, i) => `x${i}`))));

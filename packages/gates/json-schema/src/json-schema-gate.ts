@@ -14,9 +14,16 @@ import {
   type JsonValidation,
 } from './compile-schema.ts';
 import type { JsonSchemaDraft } from './draft.ts';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, extractJson } from './extract-json.ts';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_KEYS,
+  DEFAULT_MAX_VALUES,
+  extractJson,
+} from './extract-json.ts';
 import { DEFAULT_MAX_FEEDBACK_ERRORS, extractionFeedback, schemaFeedback } from './feedback.ts';
 import type { InferSchemaValue } from './infer-schema.ts';
+import type { PatternEngine } from './safe-pattern.ts';
 import { deriveJsonSchema, isStandardSchema, type StandardValidation, validateStandard } from './standard-schema.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -51,10 +58,19 @@ export interface JsonSchemaGateOptions<TSchema extends JsonSchema | StandardSche
   readonly registry?: JsonSchemaRegistry;
   /** Assert JSON Schema `format`s (email, date-time, uri, ...) with ajv-formats. Default true. */
   readonly formats?: boolean;
+  /**
+   * How schema `pattern`s run: `linear` (default; V8 for provably linear patterns, RE2 for the rest, so no
+   * pattern can stall on model text) or `ecmascript` (V8 for all, for trusted schemas using lookaround).
+   */
+  readonly patterns?: PatternEngine;
   /** Answers over this many UTF-8 bytes fail with `too-large`, unparsed. Default 1 MiB. */
   readonly maxBytes?: number;
   /** Nesting deeper than this fails with `too-deep`, checked before parsing. Default 256, at most 4096. */
   readonly maxDepth?: number;
+  /** More values (array elements, object members) than this fail with `too-large`, before parsing. Default 100,000. */
+  readonly maxValues?: number;
+  /** More object keys than this fail with `too-large`, before parsing. Default 10,000. */
+  readonly maxKeys?: number;
   /** Errors listed in the repair feedback; the rest are counted. Default 10. */
   readonly maxFeedbackErrors?: number;
   /** Where compiled JSON Schema validators are kept; `false` compiles afresh. Default: a process-wide LRU of 128. */
@@ -94,8 +110,13 @@ function checkOptions(options: unknown): asserts options is JsonSchemaGateOption
   }
   checkInteger('maxBytes', o.maxBytes, 1);
   checkInteger('maxDepth', o.maxDepth, 1, MAX_DEPTH_LIMIT);
+  checkInteger('maxValues', o.maxValues, 1);
+  checkInteger('maxKeys', o.maxKeys, 1);
   checkInteger('maxFeedbackErrors', o.maxFeedbackErrors, 1, 1000);
   if (o.formats !== undefined && typeof o.formats !== 'boolean') throw new ConfigError('formats', 'must be a boolean');
+  if (o.patterns !== undefined && o.patterns !== 'linear' && o.patterns !== 'ecmascript') {
+    throw new ConfigError('patterns', "must be 'linear' or 'ecmascript'");
+  }
   if (o.cache !== undefined && o.cache !== false) {
     const cache = o.cache as { get?: unknown; set?: unknown } | null;
     if (
@@ -168,6 +189,8 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
   const name = options.name ?? 'json-schema';
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
+  const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   const maxFeedbackErrors = options.maxFeedbackErrors ?? DEFAULT_MAX_FEEDBACK_ERRORS;
   const formatOptions = options.responseFormat === false ? undefined : options.responseFormat;
   const schema: unknown = options.schema;
@@ -178,7 +201,7 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
   let draft: JsonSchemaDraft | undefined;
 
   if (isStandardSchema(schema)) {
-    for (const field of ['defaultDraft', 'registry', 'formats', 'cache'] as const) {
+    for (const field of ['defaultDraft', 'registry', 'formats', 'patterns', 'cache'] as const) {
       if (options[field] !== undefined) {
         throw new ConfigError(field, 'applies to JSON Schemas only; this schema is a Standard Schema');
       }
@@ -208,6 +231,7 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
       ...(options.defaultDraft === undefined ? {} : { defaultDraft: options.defaultDraft }),
       ...(options.registry === undefined ? {} : { registry: options.registry }),
       ...(options.formats === undefined ? {} : { formats: options.formats }),
+      ...(options.patterns === undefined ? {} : { patterns: options.patterns }),
       ...(options.cache === undefined ? {} : { cache: options.cache }),
     });
     validatorName = 'json-schema';
@@ -240,7 +264,7 @@ export function jsonSchemaGate<const TSchema extends JsonSchema | StandardSchema
   };
 
   const check = (text: string): GateResult<TValue> | Promise<GateResult<TValue>> => {
-    const extracted = extractJson(text, { maxBytes, maxDepth });
+    const extracted = extractJson(text, { maxBytes, maxDepth, maxValues, maxKeys });
     if (!extracted.ok) {
       return {
         status: 'fail',

@@ -22,17 +22,23 @@ interface SuiteGroup {
   readonly tests: readonly SuiteTest[];
 }
 
-const DRAFTS: readonly { readonly folder: string; readonly draft: JsonSchemaDraft; readonly floor: number }[] = [
-  // Floors sit a few tenths of a point under the rates measured with the gate's defaults (04 99.35%,
-  // 06 99.52%, 07 99.57%, 2019-09 98.09%, 2020-12 94.69%), so a regression fails the check. What fails is
-  // ajv's: $ref siblings ignored before 2019-09, partial $dynamicRef/$recursiveRef, `enum: []` rejected,
-  // `__proto__` properties skipped, no vocabularies; plus 2020-12 format.json, which expects formats as
-  // annotations while the gate asserts them by default.
-  { folder: 'draft4', draft: '04', floor: 0.99 },
-  { folder: 'draft6', draft: '06', floor: 0.992 },
-  { folder: 'draft7', draft: '07', floor: 0.992 },
-  { folder: 'draft2019-09', draft: '2019-09', floor: 0.978 },
-  { folder: 'draft2020-12', draft: '2020-12', floor: 0.944 },
+// `floor` applies to the spec's own format semantics (asserted up to draft 07, annotations from 2019-09 on),
+// which is what the suite tests; `defaultsFloor` to the gate's defaults, which assert formats in every draft,
+// so 2020-12's format.json (15 tests expecting annotations) fails there by design. Measured: spec
+// semantics 04 99.68%, 06 99.76%, 07 99.78%, 2019-09 99.92%, 2020-12 99.92%; gate defaults the same except
+// 2020-12 98.77%. What still fails: a custom meta-schema without the validation vocabulary (vocabularies
+// are not supported) and, in 04-07, a `$ref` sibling `$id` test.
+const DRAFTS: readonly {
+  readonly folder: string;
+  readonly draft: JsonSchemaDraft;
+  readonly floor: number;
+  readonly defaultsFloor: number;
+}[] = [
+  { folder: 'draft4', draft: '04', floor: 0.995, defaultsFloor: 0.995 },
+  { folder: 'draft6', draft: '06', floor: 0.995, defaultsFloor: 0.995 },
+  { folder: 'draft7', draft: '07', floor: 0.995, defaultsFloor: 0.995 },
+  { folder: 'draft2019-09', draft: '2019-09', floor: 0.995, defaultsFloor: 0.995 },
+  { folder: 'draft2020-12', draft: '2020-12', floor: 0.995, defaultsFloor: 0.985 },
 ];
 const DRAFT_FOLDER = /^(draft\d|draft20\d\d-\d\d|v1)$/;
 
@@ -63,7 +69,7 @@ interface DraftReport {
   examples: string[];
 }
 
-function runDraft(folder: string, draft: JsonSchemaDraft): DraftReport {
+function runDraft(folder: string, draft: JsonSchemaDraft, formats: boolean): DraftReport {
   const registry = remotesFor(folder);
   const report: DraftReport = { passed: 0, total: 0, failures: new Map(), examples: [] };
   const fail = (file: string, what: string): void => {
@@ -79,7 +85,13 @@ function runDraft(folder: string, draft: JsonSchemaDraft): DraftReport {
       let validate: ((value: unknown) => boolean) | undefined;
       let compileError = '';
       try {
-        const validator = compileJsonSchema({ schema: group.schema, defaultDraft: draft, registry, cache: false });
+        const validator = compileJsonSchema({
+          schema: group.schema,
+          defaultDraft: draft,
+          registry,
+          formats,
+          cache: false,
+        });
         validate = (value) => validator.validate(value).valid;
       } catch (error) {
         if (!ConfigError.isInstance(error)) throw error;
@@ -101,22 +113,32 @@ function runDraft(folder: string, draft: JsonSchemaDraft): DraftReport {
   return report;
 }
 
+function describeReport(label: string, report: DraftReport): string {
+  const rate = report.passed / report.total;
+  const byFile = [...report.failures.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([file, count]) => `${file} ${count}`)
+    .join(', ');
+  return (
+    `[json-schema-test-suite] ${label}: ${report.passed}/${report.total} = ${(rate * 100).toFixed(2)}%` +
+    (byFile === '' ? '' : `; failing by file: ${byFile}`) +
+    (report.examples.length === 0 ? '' : `\n  e.g. ${report.examples.join('\n  e.g. ')}`)
+  );
+}
+
 describe.skipIf(dataDir === '')('JSON-Schema-Test-Suite (required tests), through the gate validator', () => {
-  for (const { folder, draft, floor } of DRAFTS) {
-    it(`draft ${draft} passes at least ${(floor * 100).toFixed(1)}%`, () => {
-      const report = runDraft(folder, draft);
-      const rate = report.passed / report.total;
-      const byFile = [...report.failures.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .map(([file, count]) => `${file} ${count}`)
-        .join(', ');
-      console.log(
-        `[json-schema-test-suite] draft ${draft}: ${report.passed}/${report.total} = ${(rate * 100).toFixed(2)}%` +
-          (byFile === '' ? '' : `; failing by file: ${byFile}`) +
-          (report.examples.length === 0 ? '' : `\n  e.g. ${report.examples.join('\n  e.g. ')}`),
-      );
-      expect(report.total).toBeGreaterThan(500);
-      expect(rate).toBeGreaterThanOrEqual(floor);
-    });
+  for (const { folder, draft, floor, defaultsFloor } of DRAFTS) {
+    it(`draft ${draft}: at least ${(floor * 100).toFixed(1)}% (spec formats), ${(defaultsFloor * 100).toFixed(1)}% (gate defaults)`, () => {
+      const specFormats = draft !== '2019-09' && draft !== '2020-12';
+      const spec = runDraft(folder, draft, specFormats);
+      // Up to draft 07 the spec's semantics and the gate's defaults coincide (formats asserted): one run.
+      const defaults = specFormats ? spec : runDraft(folder, draft, true);
+      console.log(describeReport(`draft ${draft}, spec format semantics`, spec));
+      console.log(describeReport(`draft ${draft}, gate defaults (formats asserted)`, defaults));
+      expect(spec.total).toBeGreaterThan(500);
+      expect(spec.passed / spec.total).toBeGreaterThanOrEqual(floor);
+      expect(defaults.passed / defaults.total).toBeGreaterThanOrEqual(defaultsFloor);
+      // Every group compiles on an instance of its own (about 1 ms each): seconds per draft on a busy machine.
+    }, 120_000);
   }
 });
