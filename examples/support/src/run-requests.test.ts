@@ -60,7 +60,7 @@ describe('runRequests', () => {
     const failed = records[4];
     expect(failed?.ok === false && failed.error.code).toBe('CASCADE_EXHAUSTED');
     expect(durationMs).toBeGreaterThan(0);
-    expect(summary).toContain('accepted 4, not accepted 0, errors 1,');
+    expect(summary).toContain('accepted 4, not accepted 0, errors 1 (CASCADE_EXHAUSTED 1),');
     expect(summary).toContain('answered by tier: small 50.0% (2), large 50.0% (2)');
     expect(closeCascade).toHaveBeenCalledOnce();
     expect(models.close).toHaveBeenCalledOnce();
