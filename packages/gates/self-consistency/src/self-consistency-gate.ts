@@ -37,7 +37,7 @@ export interface SelfConsistencyGateOptions<TValue = string> {
   /**
    * Samples longer than this many UTF-8 bytes are not read and do not vote (they count as disagreeing),
    * so a runaway sample costs no extraction time; a vote with no answer because of them fails `too-large`.
-   * Default `DEFAULT_MAX_SAMPLE_BYTES` (256 KiB).
+   * Default `DEFAULT_MAX_SAMPLE_BYTES` (128 KiB).
    */
   readonly maxBytes?: number;
 }
@@ -50,8 +50,11 @@ export interface SelfConsistencyGate<TValue = string> extends Gate<TValue> {
 
 const ANSWER_DETAIL_LIMIT = 120;
 
-/** Default cap on one sample: 256 KiB of UTF-8, far above a reasoning chain or a code answer. */
-export const DEFAULT_MAX_SAMPLE_BYTES = 262_144;
+/**
+ * Default cap on one sample: 128 KiB of UTF-8 (about 32,000 tokens), far above a chain of thought or a code
+ * answer, and small enough that reading one hostile sample stays well under the 50 ms budget.
+ */
+export const DEFAULT_MAX_SAMPLE_BYTES = 131_072;
 
 // A vote over more text than this is read in slices of about this many characters, with a turn of the
 // event loop between them, so many large samples cannot add up to one long block; smaller votes stay
