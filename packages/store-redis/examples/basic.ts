@@ -51,7 +51,12 @@ try {
     const result = await a.cascade.run(request);
     console.log(`a: ${result.text} (tiers tried: ${result.attempts.map((x) => x.tier).join(', ')})`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the breaker saves just after a run ends
+  // The breaker saves just after a run returns: wait until Redis has a's view of `small`.
+  for (let i = 0; i < 500; i += 1) {
+    const small = (await a.cascade.health()).find((h) => h.tier === 'small');
+    if (small?.circuit?.state === 'open') break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const result = await b.cascade.run(request);
   console.log(`b: ${result.text} (tiers tried: ${result.attempts.map((x) => x.tier).join(', ')})`);
   for (;;) {

@@ -1,6 +1,7 @@
 import { ATTR, type CascadeEvent } from '@llm-cascade/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { redisStores } from './redis-stores.ts';
 import { fleetCascade, HOUR } from './testing/fleet.ts';
 import { uniquePrefix } from './testing/redis-client.ts';
 import { redisServerMissing, startRedisServer } from './testing/redis-server.ts';
@@ -50,6 +51,32 @@ describe.skipIf(redisServerMissing() !== undefined)('a cascade whose Redis goes 
     } finally {
       await stores.close();
       await server.stop();
+    }
+  });
+
+  it('rejects while Redis is unreachable, without hanging, and works once it is back', async () => {
+    const first = await startRedisServer();
+    const port = first.port;
+    await first.stop();
+    const stores = redisStores({ url: first.url, prefix: uniquePrefix('reconnect') });
+    try {
+      // Nothing listens: the first call waits for the first connection attempt, then rejects.
+      await expect(stores.cache.get('k')).rejects.toThrow();
+      await expect(stores.budget.reserve('k', 0.1, 1, HOUR)).rejects.toThrow();
+      const back = await startRedisServer({ port });
+      try {
+        await vi.waitFor(
+          async () => {
+            expect((await stores.budget.reserve('k', 0.1, 1, HOUR)).granted).toBe(true);
+          },
+          { timeout: 15_000, interval: 200 },
+        );
+      } finally {
+        await stores.close();
+        await back.stop();
+      }
+    } finally {
+      await stores.close();
     }
   });
 });

@@ -15,11 +15,14 @@ async function main(scenario: string, url: string, prefix: string): Promise<unkn
       const { cascade, stores } = fleetCascade(url, prefix);
       const answers = [];
       for (let i = 0; i < 2; i += 1) answers.push((await cascade.run({ prompt: `p${i}` })).tier);
-      // The breaker saves after the run settles: let that write land before closing.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const health = await cascade.health();
+      // The breaker saves just after a run returns: wait (up to 10 s) for the write to land in Redis.
+      let small: string | undefined;
+      for (let i = 0; i < 500 && small !== 'open'; i += 1) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        small = (await cascade.health()).find((h) => h.tier === 'small')?.circuit?.state;
+      }
       await stores.close();
-      return { answers, small: health.find((h) => h.tier === 'small')?.circuit?.state };
+      return { answers, small };
     }
     case 'spend': {
       const { cascade, stores } = cappedCascade(url, prefix);

@@ -45,9 +45,9 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
-/** Starts `redis-server` on a free loopback port and waits (up to 5 s) until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+/** Starts `redis-server` on `port` (default: a free loopback port) and waits (up to 5 s) until it answers PING. */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
