@@ -22,6 +22,7 @@ export default defineConfig({
       'packages/providers/openai',
       'packages/providers/anthropic',
       'packages/providers/replay',
+      'packages/ai-sdk',
       'packages/cli',
       'packages/eval',
       'examples/quickstart',
