@@ -221,6 +221,27 @@ describe('a three-tier cascade with an AI SDK model as the middle tier', () => {
     await cascade.close();
   });
 
+  it('retries the AI SDK tier after the tier timeout cuts a hung request', async () => {
+    const model = await localModel([{ type: 'hang' }, { type: 'completion', text: 'It is 42.' }], 'mid-model');
+    const price = { inputPerMTok: 1, outputPerMTok: 1 };
+    const cascade = createCascade({
+      tiers: [
+        { name: 'middle', provider: aiSdkProvider({ model }), model: 'mid-model', price, timeoutMs: 1_000, retries: 4 },
+        { name: 'large', provider: scriptedProvider({ script: [{ text: 'It is 42.' }] }), model: 'large', price },
+      ],
+      gates: [answerIs42],
+    });
+    const result = await cascade.run({ prompt: 'q' });
+    expect(result.tier).toBe('middle');
+    // The first attempt hung and was cut by the timeout; a retry on the same tier answered (on a loaded
+    // machine a later answer may also miss the timeout and be retried again, hence no exact count).
+    expect(result.attempts[0]?.outcome).toBe('provider-error');
+    expect(result.attempts[0]?.error?.message).toMatch(/time/i);
+    expect(result.attempts.at(-1)?.outcome).toBe('accepted');
+    await expect.poll(() => server?.requests[0]?.closedEarly).toBe(true);
+    await cascade.close();
+  });
+
   it('escalates past the AI SDK tier on a non-retryable 401 without retrying it', async () => {
     const model = await localModel([{ type: 'error', status: 401, message: 'bad key' }], 'mid-model');
     const cascade = createCascade({
