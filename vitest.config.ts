@@ -24,6 +24,7 @@ export default defineConfig({
       'packages/providers/replay',
       'packages/router',
       'packages/store-redis',
+      'packages/ai-sdk',
       'packages/cli',
       'packages/eval',
       'examples/quickstart',
