@@ -34,8 +34,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       const { importCommand } = await import('@llm-cascade/eval');
       return importCommand(rest, io);
     }
+    case 'report': {
+      const { reportCommand } = await import('./report-command.ts');
+      return reportCommand(rest, io);
+    }
     case 'help':
-      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import'].includes(rest[0])) {
+      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import', 'report'].includes(rest[0])) {
         return runCli([rest[0], '--help'], io);
       }
       io.stdout.write(`${MAIN_HELP}\n`);

@@ -7,6 +7,7 @@ Commands:
   serve-replay   Serve recorded generations as a local OpenAI-compatible server
   eval           Replay a recorded dataset through a cascade: accuracy, cost, sweeps, frontier
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
+  report         Write a self-contained HTML report of a run's output file
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)
@@ -58,3 +59,18 @@ Options:
   -h, --help               Show this help
 
 Exit codes: 0 stopped by a signal, 2 usage error or unreadable dataset.`;
+
+export const REPORT_HELP = `Usage: llm-cascade report <results.jsonl> --html <file> [options]
+
+Writes one self-contained HTML page (inline SVG charts, no script, no network)
+from the output file of 'llm-cascade run': where requests went, cost per tier
+against the top tier alone, gate failures, latency p50/p95/p99, audit agreement
+(when the records carry audit data) and the worst requests with their attempts.
+
+Options:
+      --html <file>        The HTML file to write
+      --title <text>       Page title (default "llm-cascade run report")
+      --worst <n>          Rows in each worst-requests list (default 10)
+  -h, --help               Show this help
+
+Exit codes: 0 written, 1 could not write, 2 usage error or unreadable input.`;
