@@ -38,6 +38,12 @@ const END_COLOURS: Record<string, string> = {
   [FLOW_NODES.start]: '#79706e',
 };
 
+/** One colour per tier, by cascade order, so a tier has the same colour in every chart. */
+function tierColour(data: ReportData, tier: string): string {
+  const index = Math.max(0, data.tiers.indexOf(tier));
+  return COLOURS[index % COLOURS.length] as string;
+}
+
 /** Where requests went: start → tiers → end, as a Sankey diagram; undefined when there is no record. */
 export function flowChart(data: ReportData): string | undefined {
   if (data.flow.length === 0) return undefined;
@@ -45,7 +51,7 @@ export function flowChart(data: ReportData): string | undefined {
   for (const link of data.flow) names.add(link.from).add(link.to);
   const nodes = [...names].map((name) => ({
     name,
-    ...(END_COLOURS[name] === undefined ? {} : { itemStyle: { color: END_COLOURS[name] } }),
+    itemStyle: { color: END_COLOURS[name] ?? tierColour(data, name) },
   }));
   return renderChart(
     {
@@ -78,11 +84,13 @@ export function costChart(data: ReportData): string {
     type: 'bar' as const,
     stack: 'cost',
     data: [entry.usd, 0],
+    itemStyle: { color: tierColour(data, entry.tier) },
   }));
   const measured = cost.topTierUsd - cost.topTierEstimatedUsd;
   return renderChart(
     {
-      legend: { top: 0 },
+      // ECharts measures text without a browser; the wide gap keeps legend items from overlapping.
+      legend: { top: 0, itemGap: 28 },
       grid: { left: 220, right: 40, top: 40, bottom: 30 },
       xAxis: { type: 'value', axisLabel: { formatter: usdLabel } },
       yAxis: { type: 'category', data: categories, inverse: true },
@@ -113,7 +121,13 @@ export function gateFailureChart(data: ReportData): string | undefined {
     {
       grid: { left: 260, right: 60, top: 10, bottom: 30 },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: rows.map((row) => row.label), inverse: true },
+      yAxis: {
+        type: 'category',
+        data: rows.map((row) => row.label),
+        inverse: true,
+        // A reason is untrusted text of any length: cut it to the margin (the worst-requests table has it whole).
+        axisLabel: { width: 240, overflow: 'truncate' },
+      },
       series: [{ type: 'bar', data: rows.map((row) => row.count), label: { show: true, position: 'right' } }],
     },
     Math.max(120, 50 + 32 * rows.length),

@@ -87,7 +87,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:920px;color:
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2.2rem;border-bottom:1px solid #ddd}
 figure{margin:0.5rem 0}figcaption{color:#666;font-size:0.85rem}svg{max-width:100%;height:auto}
 table{border-collapse:collapse;width:100%;font-size:0.85rem}th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
-td.num{text-align:right;white-space:nowrap}ol{margin:0;padding-left:1.2rem}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;margin:4px 0 0;padding:4px;max-height:8rem;overflow:auto}
+td.num{text-align:right;white-space:nowrap}td:first-child{min-width:5rem;word-break:break-all}ol{margin:0;padding-left:1.2rem}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;margin:4px 0 0;padding:4px;max-height:8rem;overflow:auto}
 .empty{color:#666}
 `;
 
