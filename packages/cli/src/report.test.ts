@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './cli.ts';
 import type { CommandIo } from './command-io.ts';
 import { toJsonLine } from './output-record.ts';
+import { renderReport } from './report.ts';
 import { reportDataFromLines } from './report-data.ts';
 import { escapeHtml, renderReportHtml } from './report-html.ts';
 import { HOSTILE_TEXT, reportRecords } from './testing/report-records.ts';
@@ -83,6 +84,18 @@ describe('report html', () => {
     expect(html).toContain(
       'of which $0.340 is estimated from token counts (items that never reached the top tier) and $0.0200 measured',
     );
+  });
+});
+
+describe('renderReport', () => {
+  it('renders the same page from records as the command does from their lines', async () => {
+    const records = reportRecords();
+    const fromLines = renderReportHtml({ data: reportDataFromLines(lines()), title: 'demo' });
+    // ECharts numbers its SVG ids and classes with process-wide counters: compare the page around the charts.
+    const normalise = (html: string) => html.replace(/<svg[\s\S]*?<\/svg>/g, '<svg/>');
+    const fromRecords = await renderReport({ records, title: 'demo' });
+    expect(fromRecords.match(/<svg /g)?.length).toBe(5);
+    expect(normalise(fromRecords)).toBe(normalise(fromLines));
   });
 });
 
