@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type OutputRecord, resolveOtlpUrl, startTracing, toJsonLine } from '@llm-cascade/cli';
+import { type OutputRecord, renderReport, resolveOtlpUrl, startTracing, toJsonLine } from '@llm-cascade/cli';
 import { announceModels, connectModels, formatPath, readRequests, runRequests } from '@llm-cascade/example-support';
 import { buildInvoiceCascade } from './cascade.ts';
 import { MODELS } from './invoice.ts';
@@ -58,6 +58,7 @@ console.log(summary);
 mkdirSync(OUT_DIR, { recursive: true });
 writeFileSync(RESULTS_FILE, records.map(toJsonLine).join(''));
 console.log(`results: ${shown(RESULTS_FILE)} (one line per invoice: value, every attempt, gate verdicts, cost)`);
+writeFileSync(file('./.cascade-out/report.html'), await renderReport({ records, title: 'llm-cascade demo: invoices' }));
 
 await tracing.shutdown();
 if (otlpUrl !== undefined) {

@@ -42,8 +42,15 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       const { routerCommand } = await import('./router-command.ts');
       return routerCommand(rest, io);
     }
+    case 'report': {
+      const { reportCommand } = await import('./report-command.ts');
+      return reportCommand(rest, io);
+    }
     case 'help':
-      if (rest[0] !== undefined && ['run', 'serve-replay', 'eval', 'import', 'tune', 'router'].includes(rest[0])) {
+      if (
+        rest[0] !== undefined &&
+        ['run', 'serve-replay', 'eval', 'import', 'tune', 'router', 'report'].includes(rest[0])
+      ) {
         return runCli([rest[0], '--help'], io);
       }
       io.stdout.write(`${MAIN_HELP}\n`);

@@ -9,6 +9,7 @@ Commands:
   import         Convert public recorded data (mot, zellinger, structured-rag) to the recorded format
   tune           Fit a cascade (ladder, order, thresholds) to recorded data; write a profile
   router         Train the pre-generation router from recorded data or decision logs, or measure it
+  report         Write a self-contained HTML report of a run's output file
 
 Options:
   -h, --help     Show help (also: llm-cascade <command> --help)
@@ -66,3 +67,18 @@ Options:
   -h, --help               Show this help
 
 Exit codes: 0 stopped by a signal, 2 usage error or unreadable dataset.`;
+
+export const REPORT_HELP = `Usage: llm-cascade report <results.jsonl> --html <file> [options]
+
+Writes one self-contained HTML page (inline SVG charts, no script, no network)
+from the output file of 'llm-cascade run': where requests went, cost per tier
+against the top tier alone, gate failures, latency p50/p95/p99, audit agreement
+(when the records carry audit data) and the worst requests with their attempts.
+
+Options:
+      --html <file>        The HTML file to write
+      --title <text>       Page title (default "llm-cascade run report")
+      --worst <n>          Rows in each worst-requests list (default 10)
+  -h, --help               Show this help
+
+Exit codes: 0 written, 1 could not write, 2 usage error or unreadable input.`;

@@ -23,6 +23,7 @@ export type {
   ProgressStream,
 } from './progress.ts';
 export { createProgress } from './progress.ts';
+export { renderReport } from './report.ts';
 export type { RunBatchOptions } from './run-batch.ts';
 export { DEFAULT_CONCURRENCY, runBatch } from './run-batch.ts';
 export { batchExitCode } from './run-command.ts';
