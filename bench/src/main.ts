@@ -36,6 +36,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'tune-confidence': tuneConfidence,
   router: routerBench,
   'router-quality': routerQualityBench,
+  'hostile-inputs': () => import('./hostile-inputs.ts').then((bench) => bench.hostileInputsBench()),
 };
 
 const write = process.argv.includes('--write');
