@@ -25,9 +25,14 @@ export interface Verdict {
 /** One hostile answer for one gate; `run` evaluates it once (the gate is built and warmed beforehand). */
 export interface HostileCase {
   readonly name: string;
+  readonly kind: 'known' | 'generated';
+  /** Builds the answer (outside the measured call, and only when its turn comes, so inputs do not pile up). */
+  readonly prepare: () => PreparedCase;
+}
+
+export interface PreparedCase {
   /** UTF-8 bytes of the answer (all samples together for self-consistency). */
   readonly bytes: number;
-  readonly kind: 'known' | 'generated';
   readonly run: () => Promise<Verdict>;
 }
 
@@ -50,12 +55,13 @@ const verdictOf = async (pending: unknown): Promise<Verdict> => {
 const fill = (unit: string, size: number): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 
 function textCase(name: string, kind: HostileCase['kind'], evaluate: Evaluate, make: () => string): HostileCase {
-  const text = make();
   return {
     name,
     kind,
-    bytes: Buffer.byteLength(text),
-    run: () => verdictOf(evaluate(gateContext({ text }))),
+    prepare: () => {
+      const text = make();
+      return { bytes: Buffer.byteLength(text), run: () => verdictOf(evaluate(gateContext({ text }))) };
+    },
   };
 }
 
@@ -258,14 +264,23 @@ function samplesOf(text: string, count = 5): Candidate[] {
 function selfConsistencyBattery(): GateBattery {
   const cap = DEFAULT_MAX_SAMPLE_BYTES;
   const size = 200_000;
-  const c = (name: string, kind: HostileCase['kind'], extract: AnswerExtractor<unknown>, text: string): HostileCase => {
+  const c = (
+    name: string,
+    kind: HostileCase['kind'],
+    extract: AnswerExtractor<unknown>,
+    text: () => string,
+  ): HostileCase => {
     const gate = selfConsistencyGate({ samples: 5, extract, threshold: 0.6, minVotes: 1 });
-    const candidates = samplesOf(text);
     return {
       name,
       kind,
-      bytes: candidates.reduce((sum, candidate) => sum + Buffer.byteLength(candidate.text), 0),
-      run: () => verdictOf(gate.evaluate(gateContext({ candidates }))),
+      prepare: () => {
+        const candidates = samplesOf(text());
+        return {
+          bytes: candidates.reduce((sum, candidate) => sum + Buffer.byteLength(candidate.text), 0),
+          run: () => verdictOf(gate.evaluate(gateContext({ candidates }))),
+        };
+      },
     };
   };
   const code = normalizedCode();
@@ -274,30 +289,35 @@ function selfConsistencyBattery(): GateBattery {
     warmUp: async () => undefined,
     close: async () => undefined,
     cases: [
-      c('normalizedCode: 5 × 200 KB of block-comment openers', 'known', code, `\`\`\`ts\n${fill('/*', size - 6)}`),
+      c(
+        'normalizedCode: 5 × 200 KB of block-comment openers',
+        'known',
+        code,
+        () => `\`\`\`ts\n${fill('/*', size - 6)}`,
+      ),
       c(
         'normalizedCode: 5 × 200 KB unterminated triple quote',
         'known',
         code,
-        `\`\`\`python\n"""${fill('a', size - 13)}`,
+        () => `\`\`\`python\n"""${fill('a', size - 13)}`,
       ),
-      c('normalizedCode: 5 × 200 KB of fence openers', 'known', code, fill('```', size)),
-      c('normalizedCode: 5 × 200 KB template literal', 'known', code, `\`\`\`ts\n\`${fill('a', size - 7)}`),
+      c('normalizedCode: 5 × 200 KB of fence openers', 'known', code, () => fill('```', size)),
+      c('normalizedCode: 5 × 200 KB template literal', 'known', code, () => `\`\`\`ts\n\`${fill('a', size - 7)}`),
       c(
         'deep: canonicalJson, arrays nested to the cap',
         'generated',
         canonicalJson(),
-        `${'['.repeat(cap / 2 - 1)}${']'.repeat(cap / 2 - 1)}`,
+        () => `${'['.repeat(cap / 2 - 1)}${']'.repeat(cap / 2 - 1)}`,
       ),
       c(
-        'wide: canonicalJson, object of ~20,000 keys',
+        'wide: canonicalJson, object of 18,000 keys',
         'generated',
         canonicalJson(),
-        `{${Array.from({ length: 20_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`,
+        () => `{${Array.from({ length: 18_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`,
       ),
-      c('long: normalizedText, 5 × 256 KiB spaced letters', 'generated', normalizedText(), fill('a  ', cap)),
-      c('repetitive: lastNumber, 5 × 256 KiB of "1,"', 'generated', lastNumber(), fill('1,', cap)),
-      c('over the cap: 5 × (256 KiB + 1 byte)', 'generated', normalizedText(), fill('a', cap + 1)),
+      c('long: normalizedText, 5 × 256 KiB spaced letters', 'generated', normalizedText(), () => fill('a  ', cap)),
+      c('repetitive: lastNumber, 5 × 256 KiB of "1,"', 'generated', lastNumber(), () => fill('1,', cap)),
+      c('over the cap: 5 × (256 KiB + 1 byte)', 'generated', normalizedText(), () => fill('a', cap + 1)),
     ],
   };
 }
@@ -313,29 +333,37 @@ function logprobBattery(): GateBattery {
     name: string,
     kind: HostileCase['kind'],
     options: Parameters<typeof logprobGate>[0],
-    texts: readonly string[],
-    logprobs = tokens(texts),
+    texts: () => readonly string[],
+    logprob = -0.1,
   ): HostileCase => {
     const gate = logprobGate(options);
-    const text = texts.join('');
-    const context = gateContext({ candidates: [{ text, finishReason: 'stop', logprobs }] });
-    return { name, kind, bytes: Buffer.byteLength(text), run: () => verdictOf(gate.evaluate(context)) };
+    return {
+      name,
+      kind,
+      prepare: () => {
+        const parts = texts();
+        const text = parts.join('');
+        const context = gateContext({ candidates: [{ text, finishReason: 'stop', logprobs: tokens(parts, logprob) }] });
+        return { bytes: Buffer.byteLength(text), run: () => verdictOf(gate.evaluate(context)) };
+      },
+    };
   };
   const many = 200_000;
-  const words = Array.from({ length: many }, (_, i) => ` w${i % 97}`);
+  const words = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 'The' : ` w${i % 97}`));
   const mean = { measure: 'mean-logprob', threshold: -1 } as const;
   return {
     gate: 'logprob',
     warmUp: async () => undefined,
     close: async () => undefined,
     cases: [
-      c('long: 200,000 tokens, mean logprob', 'generated', mean, words),
-      c('deep: json-values span over 100,000 nested [', 'generated', { ...mean, span: 'json-values' }, [
+      c('a long real answer: 32,000 tokens, mean logprob', 'generated', mean, () => words(32_000)),
+      c('long: 200,000 tokens, mean logprob', 'generated', mean, () => words(many)),
+      c('deep: json-values span over 100,000 nested [', 'generated', { ...mean, span: 'json-values' }, () => [
         ...Array<string>(100_000).fill('['),
         '1',
         ...Array<string>(100_000).fill(']'),
       ]),
-      c('wide: json-values span over 100,000 array values', 'generated', { ...mean, span: 'json-values' }, [
+      c('wide: json-values span over 100,000 array values', 'generated', { ...mean, span: 'json-values' }, () => [
         '[',
         ...Array.from({ length: 100_000 }, (_, i) => (i === 0 ? '"a"' : ',"a"')),
         ']',
@@ -347,9 +375,9 @@ function logprobBattery(): GateBattery {
           ...mean,
           span: { type: 'after-marker', marker: 'Answer:', occurrence: 'last' },
         },
-        Array<string>(many).fill('Answer:'),
+        () => Array<string>(many).fill('Answer:'),
       ),
-      c('hostile values: 200,000 tokens of NaN logprob', 'generated', mean, words, tokens(words, Number.NaN)),
+      c('hostile values: 200,000 tokens of NaN logprob', 'generated', mean, () => words(many), Number.NaN),
     ],
   };
 }
