@@ -36,6 +36,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'tune-confidence': tuneConfidence,
   router: routerBench,
   'router-quality': routerQualityBench,
+  'json-schema-suite': () => import('./json-schema-suite.ts').then((bench) => bench.jsonSchemaSuiteBench()),
+  'hostile-inputs': () => import('./hostile-inputs.ts').then((bench) => bench.hostileInputsBench()),
 };
 
 const write = process.argv.includes('--write');
