@@ -6,29 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CodeTestsRun, codeTestsGate } from '../src/index.ts';
-
-interface Problem {
-  readonly id: string;
-  readonly prompt: string;
-  readonly canonical_solution?: string;
-  readonly test: string;
-}
-
-/** The first mutation that changes the body (the same rules as src/benchmark-prompts.test.ts). */
-function mutate(body: string): string | undefined {
-  const rules: [RegExp, (m: string) => string][] = [
-    [/ < /, () => ' > '],
-    [/ > /, () => ' < '],
-    [/ \+ /, () => ' - '],
-    [/ - /, () => ' + '],
-    [/ === /, () => ' !== '],
-    [/\b(\d+)\b/, (m) => String(Number(m) + 1)],
-  ];
-  for (const [pattern, replace] of rules) {
-    if (pattern.test(body)) return body.replace(pattern, replace);
-  }
-  return undefined;
-}
+import { mutate, type MbtspProblem as Problem } from '../src/testing/mbtsp.ts';
 
 /** A failure's reason with numbers and quoted names generalised, so alike failures group together. */
 function reasonOf(run: CodeTestsRun): string {

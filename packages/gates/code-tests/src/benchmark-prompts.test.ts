@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeTestsGate } from './index.ts';
+import { mutate, type MbtspProblem as Problem } from './testing/mbtsp.ts';
 
 // MBTSP (mxeval): 967 TypeScript problems with a "canonical" solution. Upstream's check compiled with
 // `tsc --target es5` and ran whatever tsc emitted despite errors, so its "verified" set includes code
@@ -24,29 +25,6 @@ const WRONG_SOLUTIONS = new Set([
   // `const r = r << 1` redeclares a parameter (SyntaxError when it loads).
   499,
 ]);
-
-interface Problem {
-  readonly id: string;
-  readonly prompt: string;
-  readonly canonical_solution?: string;
-  readonly test: string;
-}
-
-/** The first mutation that changes the body: `<` and `>` swapped, `+`/`-` swapped, a number plus one. */
-function mutate(body: string): string | undefined {
-  const rules: [RegExp, (m: string) => string][] = [
-    [/ < /, () => ' > '],
-    [/ > /, () => ' < '],
-    [/ \+ /, () => ' - '],
-    [/ - /, () => ' + '],
-    [/ === /, () => ' !== '],
-    [/\b(\d+)\b/, (m) => String(Number(m) + 1)],
-  ];
-  for (const [pattern, replace] of rules) {
-    if (pattern.test(body)) return body.replace(pattern, replace);
-  }
-  return undefined;
-}
 
 describe.skipIf(!available)('agreement with MBTSP canonical solutions (TypeScript)', { timeout: 600_000 }, () => {
   const gate = codeTestsGate({ language: 'typescript', timeoutMs: 5_000 });
